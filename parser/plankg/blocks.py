@@ -1,0 +1,236 @@
+"""Blocks: normalised lines → headings, paragraphs, tables, 专栏 and stray lines.
+
+This stage decides where each block starts and ends; it does not build the
+hierarchy (``tree.py``) and leaves table and 专栏 contents to ``extract/``.
+
+Paragraphs in text extracted from PDF are hard-wrapped: a line that does not end a
+sentence continues on the next line. A line that ends with 。 at the full line width
+is ambiguous (the sentence may just end at the margin); the next line then starts a
+new paragraph only if it is indented, i.e. narrower than the full width, the way PDF
+paragraphs start. Text copied from a web page has one paragraph per line and is
+recognised by its long lines.
+
+>>> bs = split_blocks("第一章 总体要求\\n\\n推进托育服务。支持建设托育机构。\\n")
+>>> [(b.kind, b.text) for b in bs]
+[('heading', '第一章 总体要求'), ('paragraph', '推进托育服务。支持建设托育机构。')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Warning_
+from .patterns import Structure, structure
+
+_SENTENCE_END = re.compile(r"[。！？!?；;:：][”’\")）]*$")
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
+
+
+@dataclass
+class Line:
+    text: str
+    start: int  # in normalised text
+    end: int
+    no: int     # 1-based line number in the normalised text
+
+    @property
+    def width(self) -> float:
+        return line_width(self.text)
+
+
+@dataclass
+class Block:
+    kind: str                 # heading | caption | column | table | paragraph | line
+    lines: list[Line]
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    @property
+    def text(self) -> str:
+        return join_lines([l.text for l in self.lines])
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"kind": self.kind, "span": [self.start, self.end], "text": self.text}
+        info = {k: v for k, v in self.info.items() if k != "node"}
+        if info:
+            d["info"] = info
+        return d
+
+
+def line_width(s: str) -> float:
+    """Printed width: a Chinese character counts 1, ASCII ½, spaces nothing."""
+    wide = len(_WIDE.findall(s))
+    narrow = sum(1 for c in s if not c.isspace()) - wide
+    return wide + narrow / 2
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join wrapped lines: no space between CJK, one space between Latin words."""
+    out = ""
+    for p in parts:
+        if out and p and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+            out += " " + p
+        else:
+            out += p
+    return out
+
+
+def split_lines(text: str) -> list[Line]:
+    lines = []
+    pos = 0
+    for no, raw in enumerate(text.split("\n"), 1):
+        if raw.strip():
+            lines.append(Line(raw, pos, pos + len(raw), no))
+        pos += len(raw) + 1
+    return lines
+
+
+@dataclass
+class Layout:
+    """What this document's lines look like (measured, not assumed)."""
+
+    full_width: float      # width of a full wrapped line
+    wrapped: bool          # hard-wrapped (PDF) rather than one paragraph per line
+
+    @classmethod
+    def measure(cls, lines: list[Line]) -> "Layout":
+        widths = sorted(l.width for l in lines if l.width >= 8)
+        if not widths:
+            return cls(40.0, False)
+        full = widths[int(len(widths) * 0.9)] if len(widths) > 9 else widths[-1]
+        open_lines = sum(1 for l in lines if l.width >= 8 and not _SENTENCE_END.search(l.text))
+        wrapped = open_lines / max(1, len(widths)) > 0.3 and full <= 60
+        return cls(full, wrapped)
+
+
+def ends_sentence(s: str) -> bool:
+    return bool(_SENTENCE_END.search(s))
+
+
+def split_blocks(text: str, warnings: list[Warning_] | None = None,
+                 P: Structure | None = None) -> list[Block]:
+    """Cut normalised text into blocks (see module doc)."""
+    from .extract import columns, tables  # late: these import blocks' helpers
+
+    P = P or structure()
+    warnings = warnings if warnings is not None else []
+    lines = split_lines(text)
+    layout = Layout.measure(lines)
+    blocks: list[Block] = []
+    para: list[Line] = []
+
+    def flush() -> None:
+        if para:
+            blocks.append(Block("paragraph", list(para)))
+            para.clear()
+
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        s = line.text
+        head = heading_of(s, P)
+        if head is not None and _heading_allowed(head, para, layout):
+            flush()
+            blocks.append(Block("heading", [line], head))
+            i += 1
+            continue
+        if P.caption.match(s) or tables.starts_table(lines, i, P):
+            flush()
+            end, node = tables.consume(lines, i, layout, P, warnings)
+            if end > i:
+                blocks.append(Block("table", lines[i:end], {"node": node}))
+                i = end
+                continue
+        m = P.column_header.match(s)
+        if m and len(m.group("title")) <= 40:
+            flush()
+            end, node = columns.consume(lines, i, layout, P, warnings)
+            blocks.append(Block("column", lines[i:end], {"node": node}))
+            i = end
+            continue
+        # paragraph text
+        if para and _continues(para[-1], line, layout, P):
+            para.append(line)
+        else:
+            flush()
+            if _is_stray(line, layout):
+                blocks.append(Block("line", [line]))
+            else:
+                para.append(line)
+        i += 1
+    flush()
+    return blocks
+
+
+def heading_of(s: str, P: Structure) -> dict[str, Any] | None:
+    """Heading style, number and title of a line, or None when it is not a heading."""
+    from .numerals import cn_to_int
+
+    h = P.heading_for(s)
+    if h is None:
+        return None
+    m = h.regex.match(s)
+    title = m.group("title").strip()
+    num = cn_to_int(m.group("num"))
+    if num is None:
+        return None
+    body = ""
+    if h.inline_body or h.rank >= 4:
+        lead, sep, rest = title.partition("。")
+        if sep and rest.strip():
+            if h.inline_body:
+                return None  # "1.推进托育服务。支持…" is a numbered key task
+            title, body = lead, rest.strip()
+        elif ends_sentence(title) and len(title) > h.max_title:
+            return None
+    title = title.rstrip("。")
+    if len(title) > h.max_title or (h.rank >= 4 and not title):
+        return None
+    if h.rank >= 4 and re.search(r"[,，;；]", title) and len(title) > 15:
+        return None
+    info = {"style": h.style, "rank": h.rank, "number": num, "title": title}
+    if body:
+        info["body"] = body
+    return info
+
+
+def _heading_allowed(head: dict[str, Any], para: list[Line], layout: Layout) -> bool:
+    """A weak heading (一、, 1.) in the middle of a wrapped sentence is text, not a heading."""
+    if head["rank"] <= 3 or not para:
+        return True
+    prev = para[-1]
+    return ends_sentence(prev.text) or not layout.wrapped or prev.width < layout.full_width - 3
+
+
+def _continues(prev: Line, line: Line, layout: Layout, P: Structure) -> bool:
+    """Does ``line`` continue the paragraph whose last line is ``prev``?"""
+    s = line.text
+    if any(s.startswith(b) for b in P.bullets):
+        return False
+    if "\t" in s or "\t" in prev.text:
+        return False
+    if not layout.wrapped:
+        return False
+    if not ends_sentence(prev.text):
+        # a wrapped line; but a short line that does not end a sentence is a
+        # title or a stray line, and nothing continues it
+        return prev.width >= layout.full_width * 0.6
+    # ends a sentence: continues only if the sentence ended right at the margin
+    # and this line is not indented
+    return prev.width >= layout.full_width - 0.5 and line.width >= layout.full_width - 1.5
+
+
+def _is_stray(line: Line, layout: Layout) -> bool:
+    """A short line that does not end a sentence, in wrapped text: a title or noise."""
+    if not layout.wrapped:
+        return not ends_sentence(line.text) and line.width < 20 and len(line.text) < 30
+    return not ends_sentence(line.text) and line.width < layout.full_width * 0.6

@@ -1,0 +1,151 @@
+"""专栏 boxes: the header, the numbered projects and their descriptions.
+
+Layouts handled: a project number and name on a line of their own with the
+description on the lines after it (text from PDF); ``1.名称：说明`` on one line (web
+pages); tab-separated rows ``1⇥名称⇥说明`` (HTML tables). A project number must be
+the next one expected (1, 2, 3 …), so a description line that happens to start with
+a number (``1 个养老实训基地``) is not taken for a project.
+
+>>> from plankg.blocks import split_lines, Layout
+>>> from plankg.patterns import structure
+>>> ls = split_lines("专栏 2 学有优教工程\\n1 学前教育扩容工程\\n建设 100 所幼儿园。\\n"
+...                  "2 义务教育提升工程\\n新建校舍 10 万平方米。")
+>>> end, node = consume(ls, 0, Layout(30, True), structure(), [])
+>>> node.number, node.title, [(p.number, p.title, p.text) for p in node.children]
+('2', '学有优教工程', [('1', '学前教育扩容工程', '建设100所幼儿园。'), ('2', '义务教育提升工程', '新建校舍10万平方米。')])
+"""
+from __future__ import annotations
+
+import re
+
+from ..blocks import Layout, Line, ends_sentence, heading_of, join_lines
+from ..model import Kind, Node, Warning_
+from ..normalize import tidy
+from ..patterns import Structure
+
+_LEAD = re.compile(r"^[^。，,；;]{3,30}。\S")
+
+
+def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
+            warnings: list[Warning_]) -> tuple[int, Node]:
+    """Read the 专栏 whose header is ``lines[i]``; return (next line index, column node)."""
+    head = lines[i]
+    m = P.column_header.match(head.text)
+    number = re.sub(r"\s*[-—–]\s*", "-", m.group("num"))
+    title = m.group("title").strip()
+    col = Node(Kind.COLUMN, number=number, title=title, span=(head.start, head.end))
+    j = i + 1
+    if not title and j < len(lines) and _short_title(lines[j], P):
+        col.title = lines[j].text.strip()
+        j += 1
+    intro: list[Line] = []
+    current: Node | None = None
+    desc: list[Line] = []
+    expected = 1
+
+    def close() -> None:
+        if current is not None:
+            if desc:
+                current.text = tidy(join_lines([current.text] + [d.text for d in desc])) if current.text else tidy(join_lines([d.text for d in desc]))
+                current.span = (current.span[0], desc[-1].end)
+            desc.clear()
+
+    n = len(lines)
+    while j < n:
+        line = lines[j]
+        s = line.text
+        h = heading_of(s, P)
+        if (h is not None and (h["rank"] <= 5 and not _project_like(h, expected))) \
+                or P.caption.match(s) or P.column_header.match(s):
+            break
+        proj = _project_line(s, expected, P)
+        if proj is not None:
+            close()
+            pnum, name, inline_desc = proj
+            current = Node(Kind.PROJECT, number=str(pnum), title=name, text=inline_desc,
+                           span=(line.start, line.end))
+            col.children.append(current)
+            expected = pnum + 1
+            j += 1
+            continue
+        if current is not None and _ends_column(current, desc, line, layout):
+            break
+        if current is None:
+            intro.append(line)
+        else:
+            desc.append(line)
+        j += 1
+    close()
+    if intro:
+        col.attrs["intro"] = tidy(join_lines([l.text for l in intro]))
+    if not col.children:
+        warnings.append(Warning_("W301", f"专栏{number} has no numbered projects", head.no))
+    end_line = lines[j - 1]
+    col.span = (head.start, end_line.end)
+    return j, col
+
+
+def _short_title(line: Line, P: Structure) -> bool:
+    return len(line.text) <= 30 and not ends_sentence(line.text) and not P.project.match(line.text)
+
+
+def _project_like(h: dict, expected: int) -> bool:
+    """A "1." heading inside a 专栏 is a project line when its number is the expected one."""
+    return h["style"] in ("1.", "(1)") and h["number"] == expected
+
+
+def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] | None:
+    if "\t" in s:
+        cells = [c.strip() for c in s.split("\t") if c.strip()]
+        if len(cells) >= 2 and cells[0].isdigit() and int(cells[0]) == expected:
+            return expected, tidy(cells[1]).rstrip("。"), tidy(" ".join(cells[2:]))
+        if len(cells) >= 2 and not cells[0].isdigit() and len(cells[0]) <= P.max_name \
+                and cells[0].endswith(P.name_suffixes):
+            return expected, tidy(cells[0]), tidy(" ".join(cells[1:]))
+        return None
+    m = P.project.match(s)
+    if not m:
+        return None
+    num = int(m.group("num") or m.group("pnum"))
+    if num != expected:
+        return None
+    rest = m.group("rest").strip()
+    if not re.match(r"[\u4e00-\u9fff“\"《]", rest):
+        return None
+    name, desc = _split_name(rest, P)
+    if name is None:
+        return None
+    return num, name, desc
+
+
+def _split_name(rest: str, P: Structure) -> tuple[str | None, str]:
+    """Project name and inline description from the text after the number."""
+    t = tidy(rest)
+    for sep in ("：", ":"):
+        if sep in t:
+            name, _, desc = t.partition(sep)
+            if 1 < len(name) <= P.max_name:
+                return name.rstrip("。"), desc.strip()
+    if "。" in t:
+        name, _, desc = t.partition("。")
+        if len(name) <= P.max_name and name.endswith(P.name_suffixes):
+            return name, desc.strip()
+    if len(t) <= P.max_name and not ends_sentence(t) and not re.search(r"[,，;；]", t):
+        return t, ""
+    # "1 名称工程 说明…" on one line: split after the first name suffix
+    for k in range(2, min(len(t), P.max_name) + 1):
+        if t[:k].endswith(P.name_suffixes) and (k == len(t) or not t[k].isalnum() or " " in rest):
+            return t[:k], t[k:].strip(" ：:，,")
+    return None, ""
+
+
+def _ends_column(current: Node, desc: list[Line], line: Line, layout: Layout) -> bool:
+    """A body paragraph after the last project's description closes the 专栏."""
+    prior = desc[-1].text if desc else current.text
+    if not prior or not ends_sentence(prior):
+        return False
+    if not _LEAD.match(line.text):
+        return False
+    if layout.wrapped:
+        return line.width <= layout.full_width - 1.5
+    return bool(desc) or bool(current.text)

@@ -1,0 +1,92 @@
+"""Document metadata: title, region, level, plan period and cited documents.
+
+>>> m = metadata("湖南省“十四五”公共服务规划", "依据《湖南省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》,编制本规划。")
+>>> m["region"], m["level"], m["period_start"], m["period_end"]
+('湖南省', 'province', 2021, 2025)
+>>> m["cited"]
+['湖南省国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要']
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..numerals import cn_to_int
+
+_PERIOD = re.compile(r"(?:规划期|规划期限|规划期间|实施期|期限)\s*(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d{2})")
+_FIVE_YEAR = re.compile(r"十([一二三四五六七八九])五")
+_CITED = re.compile(r"《([^《》]{2,80})》")
+_BASIS = re.compile(r"[^。]*(?:依据|根据|按照|依照)[^。]*《[^。]*。?")
+_REGION_IN_TITLE = re.compile(
+    r"^(?P<r>[\u4e00-\u9fff]{2,12}?(?:自治区|特别行政区|省|自治州|地区|盟|市|州|县|自治县|区|旗))"
+    r"(?=[“\"「]|国民|十|[\u4e00-\u9fff]*(?:规划|纲要|方案|计划))"
+)
+_REGION_IN_CITED = re.compile(
+    r"^(?P<r>[\u4e00-\u9fff]{2,12}?(?:自治区|特别行政区|省|自治州|地区|盟|市|州|县|自治县|区|旗))国民经济和社会发展"
+)
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+
+
+def period_of(title: str, text: str) -> tuple[int | None, int | None]:
+    m = _PERIOD.search(text)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    for s in (title, text[:2000]):
+        m = _FIVE_YEAR.search(s or "")
+        if m:
+            k = 10 + (cn_to_int(m.group(1)) or 0)
+            start = 1951 + 5 * k
+            return start, start + 4
+    return None, None
+
+
+def level_of(region: str | None) -> str | None:
+    if not region:
+        return None
+    if region.endswith(("省", "自治区", "特别行政区")) or region in _MUNICIPALITIES:
+        return "province"
+    if region.endswith(("市", "自治州", "州", "地区", "盟")):
+        return "city"
+    if region.endswith(("县", "区", "旗", "自治县")):
+        return "district"
+    return None
+
+
+def region_of(title: str, text: str) -> str | None:
+    """The plan's region: from the title, else from the plan it is based on."""
+    try:
+        from .regions import find_region
+    except ImportError:
+        find_region = None
+    if find_region is not None:
+        try:
+            found = find_region(text, title)
+        except Exception:  # noqa: BLE001 - fall back to the rules below
+            found = None
+        if found:
+            return found[0]
+    m = _REGION_IN_TITLE.match(title or "")
+    if m:
+        return m.group("r")
+    for b in _BASIS.findall(text[:5000]):
+        for c in _CITED.findall(b):
+            m = _REGION_IN_CITED.match(c.replace(" ", ""))
+            if m:
+                return m.group("r")
+    return None
+
+
+def metadata(title: str, text: str) -> dict[str, Any]:
+    """Metadata from the title line (may be empty) and the text (the preamble first)."""
+    start, end = period_of(title, text)
+    region = region_of(title, text)
+    basis = _BASIS.search(text[:5000])
+    cited = [re.sub(r"\s+", "", c) for c in _CITED.findall(basis.group(0))] if basis else []
+    return {
+        "title": title or None,
+        "region": region,
+        "level": level_of(region),
+        "period_start": start,
+        "period_end": end,
+        "cited": cited,
+    }

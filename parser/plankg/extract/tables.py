@@ -1,0 +1,653 @@
+"""Tables: indicator tables (指标) and service lists (服务项目), flattened or not.
+
+A table arrives in one of three shapes:
+
+* tab-separated rows (from HTML ``<table>`` or copied spreadsheets), one row a line;
+* one row a line with cells separated by spaces (PDF extraction), where a long name
+  may wrap onto the next line and the values may sit on a line of their own;
+* a category cell that spans several rows, written once on a line of its own or
+  only on the first row.
+
+The header decides what each column is (``data/structure.toml`` ``header_roles``):
+``2020年`` + ``情况`` is the baseline column with year 2020, ``2025年目标`` the target,
+``属性``/``指标性质`` the nature. Rows are read from the right: the trailing cells are
+values whose shape is known (a number, ``—``, ``>90%``, ``应保尽保``, ``预期性``), and
+what is left is the category and the name, with a unit in parentheses at its end.
+
+>>> from plankg.blocks import split_lines, Layout
+>>> from plankg.patterns import structure
+>>> text = ("表 1 主要指标\\n类别 指标名称 2020 年 2025 年 属性\\n幼有所育\\n"
+...         "每千人口托位数(个) 1.5 4.5 预期性\\n孤儿保障覆盖率 — 应保尽保 约束性")
+>>> end, t = consume(split_lines(text), 0, Layout(30, True), structure(), [])
+>>> [(r.title, r.attrs["unit"], r.attrs["category"], r.attrs["target"]["value"],
+...   r.attrs["target"]["qualitative"], r.attrs["nature"]) for r in t.children]
+[('每千人口托位数', '个', '幼有所育', '4.5', None, '预期性'), ('孤儿保障覆盖率', None, '幼有所育', None, '应保尽保', '约束性')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..blocks import Layout, Line, heading_of, join_lines
+from ..model import Kind, Node, Warning_
+from ..normalize import tidy
+from ..patterns import Structure
+
+_YEAR = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年?|[“\"]?十(?P<p>[一二三四五六七八九])五[”\"]?(?:时期|期末)?)")
+_DASH = re.compile(r"^[—–\-－―─/／]+$|^无$|^空$")
+_NUM = r"\d+(?:\.\d+)?"
+_VALUE = re.compile(
+    rf"^(?P<pre>>=|<=|≥|≤|>|<|＞|＜|大于|小于|不低于|不少于|不高于|不超过|超过|高于|低于|达到)?"
+    rf"\s*(?P<approx>约)?\s*(?P<num>{_NUM})\s*(?:[-—–~～至到]\s*(?P<max>{_NUM}))?"
+    rf"\s*(?P<pct>%)?\s*(?P<post>以上|以下|以内|左右)?$"
+)
+_COMPARATOR = {">=": "≥", "<=": "≤", "＞": ">", "＜": "<", "大于": ">", "小于": "<",
+               "高于": ">", "低于": "<", "超过": ">", "不低于": "≥", "不少于": "≥",
+               "不高于": "≤", "不超过": "≤", "以上": "≥", "以下": "≤", "以内": "≤"}
+_UNIT_TAIL = re.compile(r"[(（]\s*(?P<u>[^()（）、,，。]{1,8}?)\s*[)）]\s*$")
+_COUNT = re.compile(r"[(（]\s*共\s*(?P<n>\d+)\s*项\s*[)）]")
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
+
+VALUE_ROLES = ("baseline", "target", "nature", "unit")
+
+
+@dataclass
+class Column:
+    role: str
+    label: str
+    year: int | None = None
+
+
+@dataclass
+class Header:
+    columns: list[Column] = field(default_factory=list)
+
+    @property
+    def roles(self) -> list[str]:
+        return [c.role for c in self.columns]
+
+    def table_type(self) -> str:
+        r = set(self.roles)
+        if r & {"nature", "baseline", "target"}:
+            return "indicators"
+        if r & {"items", "content"}:
+            return "services"
+        return "generic"
+
+
+# -------------------------------------------------------------------- headers
+
+def _header_tokens(s: str) -> list[str]:
+    s = re.sub(r"((?:19|20)\d{2})\s+年", r"\1年", s)
+    return [t for t in re.split(r"[\t ]+", s.strip()) if t]
+
+
+def _is_header_token(tok: str, P: Structure) -> bool:
+    if tok in P.header_roles or tok in P.baseline_words or tok in P.target_words:
+        return True
+    m = _YEAR.match(tok)
+    if m and m.end() > 0:
+        rest = tok[m.end():]
+        rest = re.sub(r"^[(（][^)）]*[)）]", "", rest)
+        return rest in ("", "年") or rest in P.baseline_words or rest in P.target_words \
+            or rest in ("值", "数")
+    return False
+
+
+def is_header_line(s: str, P: Structure) -> bool:
+    toks = _header_tokens(s)
+    return bool(toks) and all(_is_header_token(t, P) for t in toks)
+
+
+def parse_header(tokens: list[str], P: Structure, period: tuple[int, int] | None = None) -> Header:
+    """Column roles from header tokens, merging ``2020年`` + ``情况`` into one column."""
+    cols: list[Column] = []
+    for tok in tokens:
+        if tok in P.header_roles:
+            cols.append(Column(P.header_roles[tok], tok))
+            continue
+        if (tok in P.baseline_words or tok in P.target_words) and cols and cols[-1].role == "year" \
+                and cols[-1].label[-1:] not in P.baseline_words:
+            cols[-1].label += tok
+            continue
+        if tok in P.baseline_words:
+            cols.append(Column("year", tok))
+            continue
+        if tok in P.target_words:
+            cols.append(Column("year", tok))
+            continue
+        m = _YEAR.match(tok)
+        year = None
+        if m and m.group("y"):
+            year = int(m.group("y"))
+        elif m and m.group("p"):
+            from ..numerals import cn_to_int
+            k = 10 + (cn_to_int(m.group("p")) or 0)
+            year = 1955 + 5 * k  # "十四五" (k = 14) → 2025, the end of the period
+        cols.append(Column("year", tok, year))
+    years = [c for c in cols if c.role == "year"]
+    for c in years:
+        if any(w in c.label for w in P.target_words):
+            c.role = "target"
+        elif any(w in c.label for w in P.baseline_words):
+            c.role = "baseline"
+    undecided = [c for c in years if c.role == "year"]
+    if undecided:
+        known = sorted((c.year for c in years if c.year), key=int)
+        for c in undecided:
+            if c.year is None:
+                c.role = "target"
+            elif len(known) >= 2 and c.year == known[0]:
+                c.role = "baseline"
+            elif len(known) >= 2:
+                c.role = "target"
+            else:
+                c.role = "target" if not period or c.year >= period[1] else "baseline"
+    for c in cols:
+        if c.role == "baseline" and c.year is None and period:
+            c.year = period[0] - 1
+        if c.role == "target" and c.year is None and period:
+            c.year = period[1]
+    return Header(cols)
+
+
+def _default_header(P: Structure) -> Header:
+    return Header([Column("name", ""), Column("baseline", ""), Column("target", ""),
+                   Column("nature", "")])
+
+
+# ----------------------------------------------------------------- detection
+
+def starts_table(lines: list[Line], i: int, P: Structure) -> bool:
+    """Does a table without a caption start at ``lines[i]`` (a header row)?"""
+    s = lines[i].text
+    toks = _header_tokens(s)
+    if len(toks) < 2 and not (len(toks) == 1 and toks[0] in P.header_roles):
+        return False
+    if not is_header_line(s, P):
+        return False
+    # gather header lines: a real header names a name/items column and values
+    roles = set()
+    j = i
+    while j < len(lines) and j < i + 12 and is_header_line(lines[j].text, P):
+        roles |= {P.header_roles.get(t, "year") for t in _header_tokens(lines[j].text)}
+        j += 1
+    return bool(roles & {"name", "items"}) and len(roles) >= 2
+
+
+# -------------------------------------------------------------------- values
+
+def parse_value(tok: str, P: Structure) -> dict[str, Any] | None:
+    """An observation from one cell, or None when the cell is not a value.
+
+    >>> from plankg.patterns import structure
+    >>> P = structure()
+    >>> parse_value(">90%", P)["value"], parse_value(">90%", P)["comparator"]
+    ('90', '>')
+    >>> parse_value("——", P)["value"] is None, parse_value("应保尽保", P)["qualitative"]
+    (True, '应保尽保')
+    >>> parse_value("约束性", P) is None
+    True
+    """
+    t = tok.strip().replace(" ", "")
+    if not t:
+        return None
+    obs: dict[str, Any] = {"value": None, "value_max": None, "comparator": "",
+                           "approximate": False, "qualitative": None, "raw": tok.strip()}
+    if _DASH.match(t):
+        return obs
+    m = _VALUE.match(t)
+    if m:
+        obs["value"] = _plain_decimal(m.group("num"))
+        if m.group("max"):
+            obs["value_max"] = _plain_decimal(m.group("max"))
+        pre, post = m.group("pre"), m.group("post")
+        if pre and pre != "达到":
+            obs["comparator"] = _COMPARATOR.get(pre, pre)
+        if post in ("以上", "以下", "以内"):
+            obs["comparator"] = _COMPARATOR[post]
+        obs["approximate"] = bool(m.group("approx")) or post == "左右"
+        obs["percent"] = bool(m.group("pct"))
+        return obs
+    if t in P.natures:
+        return None
+    if t in P.qualitative or (_CJK_ONLY.match(t) and len(t) <= 6 and t.startswith(("应", "全", "持续", "稳步", "逐步", "基本", "保持"))):
+        obs["qualitative"] = t
+        return obs
+    return None
+
+
+def _plain_decimal(s: str) -> str:
+    if "." in s:
+        head, _, tail = s.partition(".")
+        return f"{int(head)}.{tail}"
+    return str(int(s))
+
+
+def split_unit(name: str) -> tuple[str, str | None]:
+    """``每千人口托位数(个)`` → (``每千人口托位数``, ``个``).
+
+    >>> split_unit("每千人口拥有执业(助理)医师数(人)")
+    ('每千人口拥有执业(助理)医师数', '人')
+    >>> split_unit("新建城区、居住(小)区配套建设养老服务设施达标率")
+    ('新建城区、居住(小)区配套建设养老服务设施达标率', None)
+    """
+    m = _UNIT_TAIL.search(name)
+    if m and m.start() > 0:
+        return name[: m.start()].strip(), m.group("u").strip()
+    return name, None
+
+
+# ----------------------------------------------------------------- consume
+
+def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
+            warnings: list[Warning_], period: tuple[int, int] | None = None) -> tuple[int, Node]:
+    """Read the table starting at ``lines[i]`` (caption or header); return (next index, node)."""
+    first = lines[i]
+    table = Node(Kind.TABLE, span=(first.start, first.end))
+    j = i
+    m = P.caption.match(first.text)
+    if m:
+        table.number = re.sub(r"\s*[-—–]\s*", "-", m.group("num"))
+        table.title = tidy(m.group("title"))
+        j += 1
+    tokens: list[str] = []
+    while j < len(lines) and is_header_line(lines[j].text, P) and len(tokens) < 16:
+        tokens += _header_tokens(lines[j].text)
+        j += 1
+    header = parse_header(tokens, P, period) if tokens else None
+    if header is None or not ({"name", "items", "domain", "content"} & set(header.roles)):
+        if header is None and j < len(lines) and "\t" in lines[j].text:
+            header = None
+        guess = _guess_type(lines, j, P)
+        if header is None:
+            header = _default_header(P) if guess == "indicators" else Header(
+                [Column("domain", ""), Column("content", ""), Column("items", "")]) if guess == "services" else Header([])
+    ttype = header.table_type()
+    table.attrs["table_type"] = ttype
+    table.attrs["columns"] = header.roles
+    for c in header.columns:
+        if c.role in ("baseline", "target") and c.year:
+            table.attrs[f"{c.role}_year"] = c.year
+    if ttype == "indicators":
+        end = _indicator_rows(lines, j, layout, P, header, table, warnings, tokens)
+    elif ttype == "services":
+        end = _service_rows(lines, j, layout, P, header, table, warnings, tokens)
+    else:
+        end = _generic_rows(lines, j, P, table)
+    if end <= i + (1 if m else 0) and not table.children:
+        if not m:
+            return i, table  # not a table after all
+    last = lines[max(i, end - 1)]
+    table.span = (first.start, last.end)
+    if not table.children:
+        warnings.append(Warning_("W310", f"table {table.number or ''} {table.title} has no rows".strip(), first.no))
+    return end, table
+
+
+def _guess_type(lines: list[Line], j: int, P: Structure) -> str:
+    for line in lines[j:j + 6]:
+        toks = line.text.split()
+        if toks and toks[-1] in P.natures:
+            return "indicators"
+        if _COUNT.search(line.text):
+            return "services"
+    return "generic"
+
+
+def _stop(line: Line, P: Structure) -> bool:
+    h = heading_of(line.text, P)
+    return (h is not None and h["rank"] <= 5) or bool(P.caption.match(line.text)) \
+        or bool(P.column_header.match(line.text))
+
+
+def _domain_label(s: str) -> str | None:
+    try:
+        from .domains import domain_of_label
+    except ImportError:  # the semantic layer is optional for structure
+        return None
+    try:
+        return domain_of_label(s)
+    except Exception:  # noqa: BLE001 - a missing lexicon must not stop the structure parse
+        return None
+
+
+# ------------------------------------------------------------ indicator rows
+
+def _indicator_rows(lines, j, layout, P, header: Header, table: Node, warnings, header_tokens) -> int:
+    roles = header.roles
+    years = {c.role: c.year for c in header.columns if c.role in ("baseline", "target")}
+    try:
+        name_at = roles.index("name")
+    except ValueError:
+        name_at = 0
+    trailing = [r for r in roles[name_at + 1:]]
+    leading = roles[:name_at]
+    category: str | None = None
+    pending: list[Line] = []
+    k = 0
+    n = len(lines)
+    while j < n:
+        line = lines[j]
+        s = line.text
+        if _stop(line, P):
+            break
+        if is_header_line(s, P):
+            if header_tokens and pending:
+                pass
+            j += 1
+            continue
+        if "\t" in s:
+            cells = [c.strip() for c in s.split("\t")]
+            row = _tab_row(cells, roles, P, warnings, line)
+            if row is None:
+                if sum(1 for c in cells if c) == 1:
+                    category = next(c for c in cells if c)
+                    j += 1
+                    continue
+                break
+            if row.get("category"):
+                category = row["category"]
+            k += 1
+            _add_indicator(table, row, category, years, [line], k, P)
+            j += 1
+            continue
+        toks = _value_tokens(s)
+        row = _flat_row(toks, trailing, leading, P)
+        if row is not None:
+            frags = [p.text for p in pending]
+            cat, name_frags = _split_category(frags, row.get("name", ""), leading)
+            if row.get("category"):
+                cat = row["category"]
+            if cat:
+                category = cat
+            name = tidy(join_lines(name_frags + ([row["name"]] if row.get("name") else [])))
+            if not name:
+                warnings.append(Warning_("W311", "indicator row without a name", line.no))
+            row["name"] = name
+            k += 1
+            _add_indicator(table, row, category, years, pending + [line], k, P)
+            pending.clear()
+            j += 1
+            continue
+        # a fragment: category, or part of a wrapped name
+        if re.search(r"[。,，;；]", s) or (layout.wrapped and line.width >= layout.full_width - 1) \
+                or len(pending) >= 3:
+            break
+        pending.append(line)
+        j += 1
+    if pending:
+        # fragments that never became a row: give them back to the body
+        j = min(j, lines.index(pending[0]) if pending[0] in lines else j)
+        if all(_domain_label(p.text) or len(p.text) <= 6 for p in pending) and j < n and _stop(lines[j], P):
+            pass
+    return j
+
+
+def _value_tokens(s: str) -> list[str]:
+    s = re.sub(r"(>=|<=|≥|≤|>|<|约)\s+(?=\d)", r"\1", s)
+    s = re.sub(r"(?<=\d)\s+(%|以上|以下|左右)", r"\1", s)
+    return [t for t in s.split(" ") if t]
+
+
+def _flat_row(toks: list[str], trailing: list[str], leading: list[str], P: Structure) -> dict | None:
+    """Read a space-separated row from the right; None if the trailing cells don't fit."""
+    k = len(trailing)
+    if k == 0 or len(toks) < k:
+        return None
+    row: dict[str, Any] = {}
+    tail = toks[len(toks) - k:]
+    for role, tok in zip(trailing, tail):
+        if not _cell_fits(role, tok, P, row):
+            return None
+    head = toks[: len(toks) - k]
+    if leading and head:
+        # category / index cells written on the row itself
+        for role in leading:
+            if not head:
+                break
+            if role == "index" and head[0].isdigit():
+                row["index"] = head.pop(0)
+            elif role in ("category", "domain") and len(head) > 1 and (
+                    _domain_label(head[0]) or head[0] in P.header_roles.values()):
+                row["category"] = head.pop(0)
+    row["name"] = " ".join(head)
+    return row
+
+
+def _cell_fits(role: str, tok: str, P: Structure, row: dict) -> bool:
+    if role == "nature":
+        if tok in P.natures:
+            row["nature"] = tok
+            return True
+        return False
+    if role in ("baseline", "target"):
+        v = parse_value(tok, P)
+        if v is None:
+            return False
+        row[role] = v
+        return True
+    if role == "unit":
+        if re.match(r"^[^\d\s]{1,6}$", tok) and tok not in P.natures:
+            row["unit"] = tok.strip("()（）")
+            return True
+        return False
+    if role in ("note", "departments"):
+        row[role] = tok
+        return True
+    return False
+
+
+def _tab_row(cells: list[str], roles: list[str], P: Structure, warnings, line: Line) -> dict | None:
+    if len(cells) < len(roles):
+        # a missing cell: align the values to the right (they are recognisable)
+        warnings.append(Warning_("W312", f"row has {len(cells)} cells, header has {len(roles)}", line.no))
+        cells = cells + [""] * (len(roles) - len(cells))
+    row: dict[str, Any] = {}
+    for role, cell in zip(roles, cells):
+        cell = tidy(cell)
+        if role in ("baseline", "target"):
+            v = parse_value(cell, P)
+            row[role] = v if v is not None else ({"value": None, "value_max": None, "comparator": "",
+                                                  "approximate": False, "qualitative": cell or None,
+                                                  "raw": cell} if cell else None)
+        elif role == "nature":
+            row["nature"] = cell if cell in P.natures else (cell or None)
+        elif role in ("category", "domain"):
+            row["category"] = cell or None
+        elif role == "unit":
+            row["unit"] = cell.strip("()（）") or None
+        elif role == "name":
+            row["name"] = cell
+        else:
+            row[role] = cell
+    if not row.get("name"):
+        return None
+    if not any(row.get(r) for r in ("baseline", "target", "nature")):
+        return None
+    return row
+
+
+def _split_category(frags: list[str], name_part: str, leading: list[str]) -> tuple[str | None, list[str]]:
+    """Which pending fragments are a category cell and which the start of the name."""
+    if not frags:
+        return None, []
+    # the longest run of leading fragments that is a known domain label
+    for k in range(len(frags), 0, -1):
+        joined = "".join(frags[:k]).replace(" ", "")
+        if _domain_label(joined):
+            return joined, frags[k:]
+    cat_parts: list[str] = []
+    for f in frags:
+        t = f.replace(" ", "")
+        if len(t) <= 6 and not re.search(r"[\d()（）%]", t) and len("".join(cat_parts) + t) <= 8:
+            cat_parts.append(t)
+        else:
+            break
+    rest = frags[len(cat_parts):]
+    if cat_parts and not name_part and not rest:
+        # only short fragments and a values-only row: they are the name
+        return None, frags
+    return ("".join(cat_parts) or None), rest
+
+
+def _add_indicator(table: Node, row: dict, category: str | None, years: dict, used: list[Line],
+                   k: int, P: Structure) -> None:
+    name, unit = split_unit(tidy(row.get("name", "")))
+    unit = row.get("unit") or unit
+    obs = {}
+    for role in ("baseline", "target"):
+        v = row.get(role)
+        if v is not None:
+            v = dict(v)
+            v["year"] = years.get(role)
+            if v.pop("percent", False) and not unit:
+                unit = "%"
+        obs[role] = v
+    attrs = {"category": tidy(category) if category else None, "unit": unit,
+             "baseline": obs["baseline"], "target": obs["target"],
+             "nature": row.get("nature")}
+    for extra in ("index", "note", "departments"):
+        if row.get(extra):
+            attrs[extra] = row[extra]
+    node = Node(Kind.INDICATOR, number=str(k), title=name, span=(used[0].start, used[-1].end),
+                attrs=attrs)
+    table.children.append(node)
+
+
+# -------------------------------------------------------------- service rows
+
+def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, header_tokens) -> int:
+    roles = header.roles
+    n = len(lines)
+    has_content = "content" in roles
+    state = "domain"
+    cur: Node | None = None
+    content: list[Line] = []
+    items: list[Line] = []
+    start_j = j
+
+    def finish(end_line: Line | None) -> None:
+        nonlocal cur
+        if cur is None:
+            return
+        if content:
+            cur.text = tidy(join_lines([c.text for c in content]))
+        _set_items(cur, join_lines([t.text for t in items]), warnings, items[0].no if items else None)
+        if end_line is not None:
+            cur.span = (cur.span[0], end_line.end)
+        content.clear()
+        items.clear()
+        cur = None
+
+    last_line: Line | None = None
+    while j < n:
+        line = lines[j]
+        s = line.text
+        if _stop(line, P):
+            break
+        if is_header_line(s, P) or s.replace(" ", "") == "".join(header_tokens):
+            j += 1
+            continue
+        if "\t" in s:
+            cells = [c.strip() for c in s.split("\t")]
+            row = dict(zip(roles, cells))
+            dom = tidy(row.get("domain") or row.get("category") or "")
+            if cur is None or (dom and dom != cur.title):
+                finish(last_line)
+                if not dom and table.children:
+                    cur = table.children[-1]
+                    items.append(line)  # continue the previous domain
+                else:
+                    cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1),
+                               title=dom, span=(line.start, line.end))
+                    table.children.append(cur)
+            if row.get("content"):
+                content.append(Line(row["content"], line.start, line.end, line.no))
+            if row.get("items"):
+                items.append(Line(row["items"] + "，", line.start, line.end, line.no))
+            last_line = line
+            j += 1
+            continue
+        if state == "domain":
+            label = _label_line(lines, j, layout)
+            if label is None:
+                break
+            text, used = label
+            finish(last_line)
+            cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=text,
+                       span=(line.start, lines[j + used - 1].end))
+            table.children.append(cur)
+            j += used
+            last_line = lines[j - 1]
+            state = "content" if has_content else "items"
+            continue
+        if state == "content":
+            content.append(line)
+            last_line = line
+            j += 1
+            if re.search(r"。[”’\"）)]*$", s):
+                state = "items"
+            elif len(content) > 20:
+                break
+            continue
+        # items
+        items.append(line)
+        last_line = line
+        j += 1
+        if _COUNT.search(s) or (")" in s or "）" in s) and _COUNT.search(tidy(join_lines([t.text for t in items[-2:]]))):
+            finish(line)
+            state = "domain"
+    finish(last_line)
+    if j == start_j:
+        return j
+    return j
+
+
+def _label_line(lines: list[Line], j: int, layout: Layout) -> tuple[str, int] | None:
+    """A service domain label (``幼有所育``, ``优军服务`` + ``保障``) at ``lines[j]``."""
+    s = lines[j].text.replace(" ", "")
+    if len(s) > 8 or re.search(r"[。,，;；:：\d]", s):
+        return None
+    if j + 1 < len(lines):
+        nxt = lines[j + 1].text.replace(" ", "")
+        joined = s + nxt
+        if len(nxt) <= 4 and not re.search(r"[。,，;；\d]", nxt) and (
+                _domain_label(joined) or (not _domain_label(s) and len(joined) <= 8)):
+            return joined, 2
+    return s, 1
+
+
+def _set_items(dom: Node, text: str, warnings: list[Warning_], line_no: int | None) -> None:
+    text = tidy(text)
+    declared = None
+    m = _COUNT.search(text)
+    if m:
+        declared = int(m.group("n"))
+        text = text[: m.start()] + text[m.end():]
+    text = text.strip().rstrip("。.，,;； ")
+    parts = [p.strip(" 。") for p in re.split(r"[,，;；]", text) if p.strip(" 。")]
+    if declared and len(parts) == 1 and len(re.split("、", text)) == declared:
+        parts = [p.strip() for p in text.split("、")]
+    dom.attrs["declared_count"] = declared
+    for k, p in enumerate(parts, 1):
+        dom.children.append(Node(Kind.SERVICE_ITEM, number=str(k), title=p, span=dom.span))
+    if declared is not None and declared != len(parts):
+        warnings.append(Warning_("W320", f"service domain {dom.title}: declared {declared} items, "
+                                         f"found {len(parts)}", line_no))
+
+
+# -------------------------------------------------------------- generic rows
+
+def _generic_rows(lines, j, P, table: Node) -> int:
+    n = len(lines)
+    k = 0
+    while j < n and "\t" in lines[j].text and not _stop(lines[j], P):
+        k += 1
+        cells = [tidy(c) for c in lines[j].text.split("\t")]
+        table.children.append(Node(Kind.TABLE_ROW, number=str(k), title=cells[0],
+                                   text="\t".join(cells[1:]), span=(lines[j].start, lines[j].end),
+                                   attrs={"cells": cells}))
+        j += 1
+    return j

@@ -1,0 +1,144 @@
+"""The parse pipeline: read → normalise → blocks → tree → extract → (semantic).
+
+Each stage is a module of its own; this one only runs them in order, maps every
+node's span back to the original file, and can dump any stage for debugging
+(``plankg parse FILE --stage blocks``).
+
+>>> import tempfile, os
+>>> d = tempfile.mkdtemp()
+>>> p = os.path.join(d, "demo.txt")
+>>> _ = open(p, "w", encoding="utf-8").write("第一章 总体要求\\n推进托育服务。支持建设托育机构。\\n")
+>>> plan = parse_file(p, semantic=False)
+>>> [(n.kind.value, n.title) for n in plan.root.walk()][1:]
+[('chapter', '总体要求'), ('key_task', '推进托育服务')]
+>>> s, e = plan.root.children[0].children[0].span
+>>> plan.source_text[s:e]
+'推进托育服务。支持建设托育机构。'
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .blocks import split_blocks
+from .extract.metadata import metadata
+from .model import Kind, Node, Plan, Warning_
+from .normalize import normalize
+from .offsets import OffsetMap
+from .patterns import structure
+from .read import read_source
+from .tree import build_tree
+
+STAGES = ("read", "normalize", "blocks", "tree")
+
+
+def plan_id(path: str | os.PathLike) -> str:
+    """Stable plan id from the file name: ``四川 2021.txt`` → ``四川-2021``.
+
+    >>> plan_id("/x/sichuan-2021-public-services.txt")
+    'sichuan-2021-public-services'
+    """
+    stem = Path(path).stem
+    slug = re.sub(r"[^\w\-.]+", "-", stem, flags=re.UNICODE).strip("-.").lower()
+    return slug or "plan"
+
+
+def parse_file(path: str | os.PathLike, *, semantic: bool = True) -> Plan:
+    """Parse one plan file into a :class:`Plan` (raises :class:`InputError`)."""
+    src = read_source(path)
+    return parse_source(src, semantic=semantic)
+
+
+def parse_source(src: Any, *, semantic: bool = True) -> Plan:
+    P = structure()
+    warnings: list[Warning_] = []
+    norm, nmap = normalize(src.text)
+    blocks = split_blocks(norm, warnings, P)
+    root = build_tree(blocks, warnings, P)
+    _refine_item_spans(root, norm)
+    title = root.title
+    head_text = "\n".join(_preamble_texts(root)) or norm[:5000]
+    meta = metadata(title, head_text + "\n" + norm[:5000])
+    _fill_years(root, meta)
+    to_source = _compose(nmap, src.to_raw)
+    for node in root.walk():
+        node.span = to_source(node.span)
+    if "title_span" in root.attrs:
+        root.attrs["title_span"] = list(to_source(tuple(root.attrs["title_span"])))
+    root.span = (0, len(src.raw_text))
+    plan = Plan(
+        id=plan_id(src.path), path=str(src.path), source_text=src.raw_text, format=src.format,
+        encoding=src.encoding, sha256=src.sha256, meta=meta, root=root, warnings=warnings,
+    )
+    plan.meta["parser_version"] = __version__
+    if semantic:
+        from .semantic import enrich  # spaCy/jieba live behind this import
+        enrich(plan)
+    return plan
+
+
+def dump_stage(path: str | os.PathLike, stage: str) -> Any:
+    """A JSON-serialisable view of one stage's output, for debugging."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; choose from {', '.join(STAGES)}")
+    src = read_source(path)
+    if stage == "read":
+        return {"path": str(src.path), "format": src.format, "encoding": src.encoding,
+                "sha256": src.sha256, "text": src.text}
+    norm, _ = normalize(src.text)
+    if stage == "normalize":
+        return {"text": norm}
+    warnings: list[Warning_] = []
+    blocks = split_blocks(norm, warnings)
+    if stage == "blocks":
+        return {"blocks": [b.to_dict() for b in blocks], "warnings": [str(w) for w in warnings]}
+    root = build_tree(blocks, warnings)
+    return {"tree": root.to_dict(), "warnings": [str(w) for w in warnings]}
+
+
+def _compose(nmap: OffsetMap, raw_map: OffsetMap):
+    identity = len(raw_map.new_starts) == 1 and raw_map.new_starts[0] == 0 \
+        and raw_map.old_starts[0] == 0 and raw_map.new_len == raw_map.old_len
+
+    def to_source(span: tuple[int, int]) -> tuple[int, int]:
+        s, e = nmap.span_to_source(*span)
+        if identity:
+            return s, e
+        return raw_map.span_to_source(s, e)
+
+    return to_source
+
+
+def _preamble_texts(root: Node) -> list[str]:
+    for c in root.children:
+        if c.kind is Kind.PREAMBLE:
+            return [n.text or n.title for n in c.children]
+    return []
+
+
+def _fill_years(root: Node, meta: dict) -> None:
+    """Indicator observations without a year from the header take the plan period."""
+    start, end = meta.get("period_start"), meta.get("period_end")
+    for t in root.find(Kind.TABLE):
+        if t.attrs.get("table_type") != "indicators":
+            continue
+        for ind in t.children:
+            for role, year in (("baseline", start - 1 if start else None), ("target", end)):
+                obs = ind.attrs.get(role)
+                if obs is not None and obs.get("year") is None:
+                    obs["year"] = t.attrs.get(f"{role}_year") or year
+
+
+def _refine_item_spans(root: Node, norm: str) -> None:
+    """Give each service item the span of its own words inside its domain row."""
+    for dom in root.find(Kind.SERVICE_DOMAIN):
+        pos, end = dom.span
+        for item in dom.children:
+            rx = re.compile(r"\s*".join(re.escape(c) for c in item.title if not c.isspace()))
+            m = rx.search(norm, pos, end)
+            if m:
+                item.span = (m.start(), m.end())
+                pos = m.end()
