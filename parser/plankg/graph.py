@@ -1,0 +1,571 @@
+"""Graph stage: a parsed :class:`~plankg.model.Plan` as RDF quads in its own named graph.
+
+Quads are built directly with pyoxigraph terms (no rdflib on the load path) so that
+:meth:`plankg.store.Store.load_plan` can write them in one transaction. Every quad
+lives in the named graph ``<{plan}>``, the plan's IRI. There are no blank nodes: every
+resource has an IRI from the patterns in :mod:`plankg.vocab`, plus these kinds the
+vocab table does not list:
+
+=================  =========================================  ==========================
+kind               pattern                                    why
+=================  =========================================  ==========================
+table row          ``{table}/row/{k}``                        rows of a ``generic`` table
+unknown block      ``{parent}/unknown/{k}``                   lines the parser could not place
+=================  =========================================  ==========================
+
+Numbers come from the document (第四章 → ``chapter/4``, 专栏3-1 → ``column/3-1``);
+a node without a number gets its ordinal among same-kind siblings. Should two nodes
+still get the same IRI (a plan that numbers two chapters 4), the later one gets
+``_2``, ``_3`` ... appended, so nodes are never merged.
+
+Shared resources (regions, departments, indicator concepts) are described inside
+every plan graph that mentions them. The union default graph does not deduplicate
+triples across graphs, so queries read their labels inside ``GRAPH ?plan { … }``
+(see ``queries/*.rq``).
+
+>>> from plankg.model import Plan, Node, Kind
+>>> root = Node(Kind.DOCUMENT, children=[
+...     Node(Kind.CHAPTER, number="4", title="推进公共服务", span=(0, 9))])
+>>> plan = Plan("demo", "demo.txt", "第四章　推进公共服务", "text", "utf-8", "0" * 64,
+...             {"title": "示例规划", "region": "四川省", "region_code": "510000"}, root)
+>>> quads = list(plan_quads(plan))
+>>> any(q.subject.value.endswith("/plan/demo/chapter/4") for q in quads)
+True
+>>> all(q.graph_name.value == plan_iri(plan) for q in quads)
+True
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Iterable, Iterator
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
+
+from plankg import __version__
+from plankg import vocab
+from plankg.model import Kind, Node, Plan
+from plankg.vocab import ID, PK, PREFIXES
+
+# --- terms -------------------------------------------------------------------------
+
+_XSD = vocab.XSD
+_INTEGER = NamedNode(_XSD + "integer")
+_DECIMAL = NamedNode(_XSD + "decimal")
+_BOOLEAN = NamedNode(_XSD + "boolean")
+_GYEAR = NamedNode(_XSD + "gYear")
+
+RDF_TYPE = NamedNode(vocab.RDF + "type")
+RDFS_LABEL = NamedNode(vocab.RDFS + "label")
+DCT_TITLE = NamedNode(vocab.DCTERMS + "title")
+DCT_IS_PART_OF = NamedNode(vocab.DCTERMS + "isPartOf")
+DCT_SPATIAL = NamedNode(vocab.DCTERMS + "spatial")
+DCT_SOURCE = NamedNode(vocab.DCTERMS + "source")
+SKOS_CONCEPT = NamedNode(vocab.SKOS + "Concept")
+SKOS_PREF = NamedNode(vocab.SKOS + "prefLabel")
+SKOS_ALT = NamedNode(vocab.SKOS + "altLabel")
+SKOS_NOTATION = NamedNode(vocab.SKOS + "notation")
+PROV_DERIVED = NamedNode(vocab.PROV + "wasDerivedFrom")
+OA_SPECIFIC = NamedNode(vocab.OA + "SpecificResource")
+OA_HAS_SOURCE = NamedNode(vocab.OA + "hasSource")
+OA_HAS_SELECTOR = NamedNode(vocab.OA + "hasSelector")
+OA_POS = NamedNode(vocab.OA + "TextPositionSelector")
+OA_QUOTE = NamedNode(vocab.OA + "TextQuoteSelector")
+OA_START = NamedNode(vocab.OA + "start")
+OA_END = NamedNode(vocab.OA + "end")
+OA_EXACT = NamedNode(vocab.OA + "exact")
+ORG_ORGANIZATION = NamedNode(vocab.ORG + "Organization")
+
+#: The nine basic public service domains (labels as plans write them) → IRI slugs.
+DOMAIN_SLUGS: dict[str, str] = {
+    "幼有所育": "youyousuoyu",
+    "学有所教": "xueyousuojiao",
+    "劳有所得": "laoyousuode",
+    "病有所医": "bingyousuoyi",
+    "老有所养": "laoyousuoyang",
+    "住有所居": "zhuyousuoju",
+    "弱有所扶": "ruoyousuofu",
+    "优军服务保障": "youjunfuwubaozhang",
+    "文体服务保障": "wentifuwubaozhang",
+}
+_SLUG_SET = frozenset(DOMAIN_SLUGS.values())
+
+#: Node kind → ontology class name. DOCUMENT is the plan itself.
+CLASS_OF: dict[Kind, str] = {
+    Kind.PREAMBLE: "Preamble",
+    Kind.PART: "Part",
+    Kind.CHAPTER: "Chapter",
+    Kind.SECTION: "Section",
+    Kind.SUBSECTION: "Subsection",
+    Kind.PARAGRAPH: "Paragraph",
+    Kind.KEY_TASK: "KeyTask",
+    Kind.COLUMN: "Column",
+    Kind.PROJECT: "Project",
+    Kind.TABLE: "Table",
+    Kind.INDICATOR: "Indicator",
+    Kind.SERVICE_DOMAIN: "ServiceDomainEntry",
+    Kind.SERVICE_ITEM: "ServiceItem",
+    Kind.TABLE_ROW: "TableRow",
+    Kind.UNKNOWN: "UnknownBlock",
+}
+
+# Kinds numbered across the whole plan ({plan}/chapter/4); the rest are numbered
+# inside their parent ({chapter}/section/2).
+_PLAN_SCOPED = {Kind.PREAMBLE: "preamble", Kind.PART: "part", Kind.CHAPTER: "chapter",
+                Kind.COLUMN: "column", Kind.TABLE: "table"}
+_PARENT_SCOPED = {Kind.SECTION: "section", Kind.SUBSECTION: "sub", Kind.PARAGRAPH: "para",
+                  Kind.KEY_TASK: "task", Kind.PROJECT: "project",
+                  Kind.INDICATOR: "indicator", Kind.SERVICE_DOMAIN: "domain",
+                  Kind.SERVICE_ITEM: "item", Kind.TABLE_ROW: "row",
+                  Kind.UNKNOWN: "unknown"}
+# Kinds whose IRI uses the document's number; the others use the ordinal k.
+_NUMBERED = {Kind.PART, Kind.CHAPTER, Kind.SECTION, Kind.SUBSECTION, Kind.COLUMN,
+             Kind.PROJECT, Kind.TABLE}
+
+
+# --- small helpers ------------------------------------------------------------------
+
+def plan_iri(plan: Plan | str) -> str:
+    """The plan's IRI, which is also the name of its graph.
+
+    >>> plan_iri("sichuan-2021-public-services")
+    'https://w3id.org/plankg/id/plan/sichuan-2021-public-services'
+    """
+    return iri("plan", plan if isinstance(plan, str) else plan.id)
+
+
+def region_iri(meta: dict[str, Any]) -> str | None:
+    """``ID/region/{code}``, or ``ID/region/{name}`` when the plan gives no code.
+
+    >>> region_iri({"region": "四川省", "region_code": "510000"})
+    'https://w3id.org/plankg/id/region/510000'
+    >>> region_iri({"region": "四川省"})
+    'https://w3id.org/plankg/id/region/四川省'
+    """
+    key = meta.get("region_code") or meta.get("region")
+    return iri("region", str(key)) if key else None
+
+
+def domain_iri(domain: str | None) -> str | None:
+    """The service-domain concept for a label, slug or IRI; None when it is not one.
+
+    >>> domain_iri("幼有所育")
+    'https://w3id.org/plankg/domain/youyousuoyu'
+    >>> domain_iri("优军服务\\n保障")
+    'https://w3id.org/plankg/domain/youjunfuwubaozhang'
+    >>> domain_iri("经济发展") is None
+    True
+    """
+    if not domain:
+        return None
+    d = re.sub(r"\s+", "", str(domain))
+    if d.startswith(vocab.DOMAIN_NS):
+        d = d[len(vocab.DOMAIN_NS):]
+    slug = DOMAIN_SLUGS.get(d) or (d if d in _SLUG_SET else None)
+    return vocab.DOMAIN_NS + slug if slug else None
+
+
+_IRI_SAFE = re.compile(r"[^A-Za-z0-9\-_.~]")
+
+
+def _seg(s: object) -> str:
+    """One IRI path segment: ASCII outside ``A-Za-z0-9-_.~`` percent-encoded, other
+    printable non-ASCII characters (CJK) kept as they are, which IRIs allow.
+
+    (``vocab.id_iri`` means to do the same, but ``urllib.parse.quote`` ignores
+    non-ASCII ``safe`` characters and so encodes CJK; this is the readable form the
+    vocab table shows.)
+
+    >>> _seg("省民政厅"), _seg("3-1"), _seg("a/b c")
+    ('省民政厅', '3-1', 'a%2Fb%20c')
+    """
+    def enc(m: re.Match) -> str:
+        c = m.group(0)
+        if ord(c) > 0x7F and c.isprintable() and not c.isspace():
+            return c
+        return "".join(f"%{b:02X}" for b in c.encode("utf-8"))
+    return _IRI_SAFE.sub(enc, str(s))
+
+
+def iri(*parts: object) -> str:
+    """An instance IRI ``ID + "/".join(parts)``, each part a readable segment.
+
+    >>> iri("org", "510000", "省民政厅")
+    'https://w3id.org/plankg/id/org/510000/省民政厅'
+    """
+    return ID + "/".join(_seg(p) for p in parts)
+
+
+_DEC_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+def decimal_lexical(v: object) -> str | None:
+    """A plain xsd:decimal lexical form, or None when ``v`` is not a number.
+
+    >>> decimal_lexical("90.93"), decimal_lexical(" 1,000 "), decimal_lexical(3), decimal_lexical("—")
+    ('90.93', '1000', '3', None)
+    """
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, float):
+        s = repr(v)
+        if "e" in s or "E" in s:
+            s = f"{v:.10f}".rstrip("0").rstrip(".")
+    else:
+        s = unicodedata.normalize("NFKC", str(v)).strip().replace(",", "").replace(" ", "")
+    return s if _DEC_RE.match(s) else None
+
+
+_UNIT_WORD = re.compile(
+    r"^[十百千万亿]?(?:人次|人|个|张|套|次|所|家|年|岁|平方米|米|千米|公里|元|%|‰|项|床|户|辆|"
+    r"册|件|小时|天|分钟|公顷|亩|吨|名|位|座|处|间|台|条|m2|km|kg)$")
+_PUNCT = re.compile(r"[“”\"'‘’《》「」〈〉、,，:：;；·]")
+
+
+def indicator_concept_key(name: str, unit: str | None = None) -> str:
+    """An alignment key for an indicator name: equal keys mean the same measure.
+
+    Normalisation: NFKC (full-width letters, digits and brackets → ASCII), no
+    whitespace, a trailing parenthesised unit dropped (when it equals ``unit`` or is a
+    unit word such as ``(个)``, ``(万人次)``, ``(%)``), ``每千人口`` → ``每千人`` (and
+    ``每万人口`` …), the filler words ``拥有`` and ``的`` dropped, quotes and
+    enumeration commas dropped, ASCII lower-cased. Nothing else is merged: different
+    wording of the measure itself (医师数 vs 医生数) gives different keys, because a
+    false merge of two measures is worse than a missed alignment.
+
+    >>> k = indicator_concept_key
+    >>> k("每千人口拥有执业（助理）医师数", "人") == k("每千人口执业(助理)医师数(人)")
+    True
+    >>> k("每千人口 3 岁以下婴幼儿托位数(个)", "个")
+    '每千人3岁以下婴幼儿托位数'
+    >>> k("每千人口３岁以下婴幼儿托位数") == k("每千人口拥有3岁以下婴幼儿托位数（个）")
+    True
+    >>> k("基本养老保险参保率", "%") == k("基本医疗保险参保率", "%")
+    False
+    >>> k("每千名老年人口养老床位数") == k("每千人口养老床位数")
+    False
+    >>> k("每千人口拥有执业(助理)医师数") == k("每千人口拥有注册护士数")
+    False
+    >>> k("PM2.5 未达标城市浓度")
+    'pm2.5未达标城市浓度'
+    """
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+    u = re.sub(r"\s+", "", unicodedata.normalize("NFKC", unit)) if unit else ""
+    m = re.search(r"\(([^()]*)\)$", s)
+    if m and m.start() > 0 and (m.group(1) == u or not m.group(1) or _UNIT_WORD.match(m.group(1))):
+        s = s[:m.start()]
+    s = re.sub(r"每([十百千万]+)人口", r"每\1人", s)
+    s = s.replace("拥有", "").replace("的", "")
+    s = _PUNCT.sub("", s)
+    s = s.rstrip("。.")
+    return s.lower()
+
+
+def concept_iri(key: str) -> str:
+    """``ID/concept/{key}`` for an :func:`indicator_concept_key`."""
+    return iri("concept", key)
+
+
+# --- the builder ----------------------------------------------------------------------
+
+class _Builder:
+    """Walks a plan once, appending quads; keeps the IRI bookkeeping in one place."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.text = plan.source_text or ""
+        self.piri = plan_iri(plan)
+        self.g = NamedNode(self.piri)
+        self.plan_node = self.g
+        self.source = NamedNode(self.piri + "/source")
+        self.quads: list[Quad] = []
+        self.used: set[str] = set()
+        self.plan_counts: dict[str, int] = {}
+        self.order = 0
+        meta = plan.meta or {}
+        self.region_key = str(meta.get("region_code") or meta.get("region") or "unknown")
+
+    # quads
+    def add(self, s: NamedNode, p: NamedNode, o) -> None:
+        self.quads.append(Quad(s, p, o, self.g))
+
+    def lit(self, s: NamedNode, p: NamedNode, value: object) -> None:
+        """A plain string literal, skipped when empty."""
+        if value is None:
+            return
+        v = str(value).strip()
+        if v:
+            self.add(s, p, Literal(v))
+
+    def dec(self, s: NamedNode, p: NamedNode, value: object) -> bool:
+        lex = decimal_lexical(value)
+        if lex is not None:
+            self.add(s, p, Literal(lex, datatype=_DECIMAL))
+            return True
+        return False
+
+    def year(self, s: NamedNode, p: NamedNode, value: object) -> None:
+        if value is None:
+            return
+        y = str(value).strip()
+        if re.fullmatch(r"\d{4}", y):
+            self.add(s, p, Literal(y, datatype=_GYEAR))
+
+    def integer(self, s: NamedNode, p: NamedNode, value: int) -> None:
+        self.add(s, p, Literal(str(int(value)), datatype=_INTEGER))
+
+    def boolean(self, s: NamedNode, p: NamedNode, value: object) -> None:
+        if value is not None:
+            self.add(s, p, Literal("true" if value else "false", datatype=_BOOLEAN))
+
+    def unique(self, iri: str) -> str:
+        if iri not in self.used:
+            self.used.add(iri)
+            return iri
+        n = 2
+        while f"{iri}_{n}" in self.used:
+            n += 1
+        self.used.add(f"{iri}_{n}")
+        return f"{iri}_{n}"
+
+    # plan and source
+    def plan_triples(self) -> None:
+        plan, p, meta = self.plan, self.plan_node, self.plan.meta or {}
+        self.add(p, RDF_TYPE, PK.Plan)
+        self.lit(p, DCT_TITLE, meta.get("title") or self.plan.root.title)
+        r = region_iri(meta)
+        if r:
+            rn = NamedNode(r)
+            self.add(p, DCT_SPATIAL, rn)
+            self.add(rn, RDF_TYPE, PK.Region)
+            self.lit(rn, RDFS_LABEL, meta.get("region"))
+            self.lit(rn, PK.divisionCode, meta.get("region_code"))
+        self.year(p, PK.periodStart, meta.get("period_start"))
+        self.year(p, PK.periodEnd, meta.get("period_end"))
+        self.lit(p, PK.administrativeLevel, meta.get("level"))
+        for c in meta.get("cited") or []:
+            self.lit(p, PK.cites, c)
+        self.lit(p, PK.parserVersion, __version__)
+        self.add(p, PROV_DERIVED, self.source)
+        src = self.source
+        self.add(src, RDF_TYPE, PK.SourceDocument)
+        self.lit(src, PK.sha256, plan.sha256)
+        self.lit(src, PK.encoding, plan.encoding)
+        self.lit(src, PK.sourceFormat, plan.format)
+        name = re.split(r"[\\/]", str(plan.path or ""))[-1]
+        self.lit(src, DCT_SOURCE, name)
+
+    def provenance(self, iri: str, span: Iterable[int] | None) -> None:
+        try:
+            start, end = (int(x) for x in span)  # type: ignore[union-attr]
+        except (TypeError, ValueError):
+            return
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        node, src = NamedNode(iri), NamedNode(iri + "/src")
+        pos, quote = NamedNode(iri + "/src/pos"), NamedNode(iri + "/src/quote")
+        self.add(node, PROV_DERIVED, src)
+        self.add(src, RDF_TYPE, OA_SPECIFIC)
+        self.add(src, OA_HAS_SOURCE, self.source)
+        self.add(src, OA_HAS_SELECTOR, pos)
+        self.add(src, OA_HAS_SELECTOR, quote)
+        self.add(pos, RDF_TYPE, OA_POS)
+        self.integer(pos, OA_START, start)
+        self.integer(pos, OA_END, end)
+        self.add(quote, RDF_TYPE, OA_QUOTE)
+        self.add(quote, OA_EXACT, Literal(self.text[start:end]))
+
+    # nodes
+    def node_iri(self, node: Node, parent_iri: str, sibling_counts: dict[Kind, int]) -> str:
+        k = sibling_counts[node.kind] = sibling_counts.get(node.kind, 0) + 1
+        number = re.sub(r"\s+", "", node.number or "")
+        if node.kind in _PLAN_SCOPED:
+            seg = _PLAN_SCOPED[node.kind]
+            pk_ = self.plan_counts[seg] = self.plan_counts.get(seg, 0) + 1
+            if node.kind is Kind.PREAMBLE:
+                base = f"{self.piri}/preamble" + ("" if pk_ == 1 else f"_{pk_}")
+            else:
+                base = f"{self.piri}/{seg}/{_seg(number or pk_)}"
+        else:
+            seg = _PARENT_SCOPED.get(node.kind, "node")
+            ident = number if (node.kind in _NUMBERED and number) else k
+            base = f"{parent_iri}/{seg}/{_seg(ident)}"
+        return self.unique(base)
+
+    def walk(self, node: Node, parent_iri: str, inherited_domain: str | None,
+             table: Node | None) -> None:
+        counts: dict[Kind, int] = {}
+        for child in node.children:
+            if child.kind is Kind.DOCUMENT:  # a nested document: flatten it
+                self.walk(child, parent_iri, inherited_domain, table)
+                continue
+            iri = self.node_iri(child, parent_iri, counts)
+            dom = self.node_triples(child, iri, parent_iri, inherited_domain, table)
+            self.walk(child, iri, dom if child.kind is Kind.SERVICE_DOMAIN else None,
+                      child if child.kind is Kind.TABLE else table)
+
+    def node_triples(self, node: Node, iri: str, parent_iri: str,
+                     inherited_domain: str | None, table: Node | None) -> str | None:
+        s = NamedNode(iri)
+        a = node.attrs or {}
+        self.order += 1
+        self.add(s, RDF_TYPE, getattr(PK, CLASS_OF.get(node.kind, "UnknownBlock")))
+        self.lit(s, DCT_TITLE, node.title or a.get("title"))
+        if node.kind is not Kind.SERVICE_DOMAIN:  # its text is pk:content
+            self.lit(s, PK.text, node.text)
+        number = re.sub(r"\s+", "", node.number or "")
+        if number:
+            if number.isdigit():
+                self.integer(s, PK.number, int(number))
+            else:
+                self.add(s, PK.number, Literal(number))
+        self.integer(s, PK.order, self.order)
+        self.add(s, DCT_IS_PART_OF, NamedNode(parent_iri))
+        self.add(s, PK.plan, self.plan_node)
+        if "style" in a:
+            self.lit(s, PK.style, a["style"])
+        if isinstance(a.get("level"), int):
+            self.integer(s, PK.level, a["level"])
+
+        dom = domain_iri(a.get("domain"))
+        if dom is None and node.kind is Kind.INDICATOR:
+            dom = domain_iri(a.get("category"))
+        if dom is None and node.kind is Kind.SERVICE_DOMAIN:
+            dom = domain_iri(node.title)
+        if dom is None and node.kind is Kind.SERVICE_ITEM:
+            dom = inherited_domain
+        if dom:
+            self.add(s, PK.domain, NamedNode(dom))
+        ev = a.get("domain_evidence")
+        for e in (ev if isinstance(ev, (list, tuple)) else [ev] if ev else []):
+            self.lit(s, PK.domainEvidence, e)
+
+        self.provenance(iri, node.span)
+
+        if node.kind is Kind.INDICATOR:
+            self.indicator(s, iri, node, table)
+        elif node.kind is Kind.SERVICE_DOMAIN:
+            self.lit(s, PK.content, node.text or a.get("content"))
+            if isinstance(a.get("declared_count"), int):
+                self.integer(s, PK.declaredCount, a["declared_count"])
+        for k, q in enumerate(a.get("quantities") or [], 1):
+            self.quantity(s, iri, k, q)
+        for d in a.get("departments") or []:
+            self.department(s, d)
+        for k, link in enumerate(a.get("links") or [], 1):
+            self.link(s, iri, k, link)
+        return dom
+
+    def indicator(self, s: NamedNode, iri: str, node: Node, table: Node | None) -> None:
+        a = node.attrs or {}
+        name = node.title or a.get("title") or ""
+        self.lit(s, PK.category, re.sub(r"\s+", "", a.get("category") or "") or None)
+        self.lit(s, PK.unit, a.get("unit"))
+        self.lit(s, PK.nature, a.get("nature"))
+        tattrs = (table.attrs if table is not None else None) or {}
+        for which, prop in (("baseline", PK.baseline), ("target", PK.target)):
+            obs = a.get(which)
+            if not obs:
+                continue
+            o = NamedNode(f"{iri}/{which}")
+            self.add(s, prop, o)
+            self.add(o, RDF_TYPE, PK.Observation)
+            if not self.dec(o, PK.value, obs.get("value")) and obs.get("value") is not None:
+                self.lit(o, PK.rawValue, obs.get("value"))
+            self.dec(o, PK.valueMax, obs.get("value_max"))
+            self.year(o, PK.year, obs.get("year") or tattrs.get(f"{which}_year"))
+            self.lit(o, PK.comparator, obs.get("comparator"))
+            self.boolean(o, PK.approximate, obs.get("approximate"))
+            self.lit(o, PK.qualitativeValue, obs.get("qualitative"))
+            self.lit(o, PK.rawValue, obs.get("raw"))
+        key = indicator_concept_key(name, a.get("unit"))
+        if key:
+            c = NamedNode(concept_iri(key))
+            self.add(s, PK.concept, c)
+            self.add(c, RDF_TYPE, SKOS_CONCEPT)
+            self.lit(c, SKOS_PREF, name)
+            self.lit(c, SKOS_NOTATION, key)
+
+    def quantity(self, owner: NamedNode, owner_iri: str, k: int, q: dict) -> None:
+        qiri = f"{owner_iri}/quantity/{k}"
+        n = NamedNode(qiri)
+        self.add(owner, PK.quantity, n)
+        self.add(n, RDF_TYPE, PK.Quantity)
+        if not self.dec(n, PK.value, q.get("value")) and q.get("value") is not None:
+            self.lit(n, PK.rawValue, q.get("value"))
+        self.dec(n, PK.valueMax, q.get("value_max"))
+        self.lit(n, PK.unit, q.get("unit"))
+        self.lit(n, PK.comparator, q.get("comparator"))
+        self.boolean(n, PK.approximate, q.get("approximate"))
+        self.lit(n, PK.scope, q.get("scope"))
+        self.lit(n, PK.text, q.get("text"))
+        if q.get("span"):
+            self.provenance(qiri, q["span"])
+
+    def department(self, owner: NamedNode, d: dict) -> None:
+        written = (d.get("name") or "").strip()
+        canonical = (d.get("canonical") or written).strip()
+        if not canonical:
+            return
+        org = NamedNode(iri("org", self.region_key, canonical))
+        prop = PK.supportDepartment if d.get("role") == "support" else PK.leadDepartment
+        self.add(owner, prop, org)
+        self.add(org, RDF_TYPE, ORG_ORGANIZATION)
+        self.lit(org, SKOS_PREF, canonical)
+        if written and written != canonical:
+            self.lit(org, SKOS_ALT, written)
+
+    def link(self, owner: NamedNode, owner_iri: str, k: int, link: dict) -> None:
+        target = str(link.get("target") or "").strip()
+        if not target:
+            return
+        if not target.startswith(("http://", "https://")):
+            path = target.split(":", 1)[1] if ":" in target else target
+            target = f"{self.piri}/{path.strip('/')}"
+        n = NamedNode(f"{owner_iri}/link/{k}")
+        self.add(owner, PK.link, n)
+        self.add(n, RDF_TYPE, PK.Link)
+        self.add(n, PK.linkTarget, NamedNode(target))
+        score = link.get("score")
+        if isinstance(score, (int, float)) and not isinstance(score, bool):
+            self.dec(n, PK.score, f"{float(score):.4f}".rstrip("0").rstrip("."))
+        for term in link.get("evidence") or []:
+            self.lit(n, PK.evidenceTerm, term)
+
+
+def plan_quads(plan: Plan) -> Iterator[Quad]:
+    """Every quad of ``plan``, all in the named graph ``<{plan}>``.
+
+    Args:
+        plan: a parsed plan.
+    Returns:
+        an iterator of :class:`pyoxigraph.Quad` (materialised first, so a bad plan
+        fails before anything is yielded).
+    """
+    b = _Builder(plan)
+    b.plan_triples()
+    b.walk(plan.root, b.piri, None, None)
+    return iter(b.quads)
+
+
+SERIALISATIONS = {"turtle": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD,
+                  "trig": RdfFormat.TRIG, "nquads": RdfFormat.N_QUADS,
+                  "ntriples": RdfFormat.N_TRIPLES}
+
+
+def serialize_plan(plan: Plan, fmt: str = "turtle") -> bytes:
+    """The plan's graph as bytes in ``fmt`` (turtle, jsonld, trig, nquads, ntriples).
+
+    Triple formats (turtle, jsonld, ntriples) drop the graph name; the dataset formats
+    keep it. pyoxigraph 0.5 writes all of them, so rdflib is never needed here.
+
+    >>> from plankg.model import Plan, Node, Kind
+    >>> p = Plan("x", "x.txt", "", "text", "utf-8", "", {"region": "四川省"}, Node(Kind.DOCUMENT))
+    >>> b"pk:Plan" in serialize_plan(p, "turtle")
+    True
+    """
+    rdf_format = SERIALISATIONS[fmt]
+    quads = plan_quads(plan)
+    items: Iterable = quads if rdf_format.supports_datasets and fmt != "jsonld" else (
+        q.triple for q in quads)
+    return serialize(items, format=rdf_format, prefixes=dict(PREFIXES))

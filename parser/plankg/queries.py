@@ -1,0 +1,143 @@
+"""Finding queries and formatting their results.
+
+A query is named three ways: a bare name from ``queries/`` (``indicators``), a path to a
+``.rq`` file, or inline SPARQL. Results print as an aligned ``table`` for people,
+``csv`` (one header row of variable names; literals as their lexical value, IRIs as
+the IRI, unbound as empty) or ``json`` (SPARQL 1.1 results JSON).
+
+>>> name, sparql = resolve("SELECT * { ?s ?p ?o }")
+>>> name
+'inline'
+>>> from plankg.store import Store
+>>> print(format_results(Store.in_memory().query("SELECT ?a ?b { BIND(1 AS ?a) }"), "csv"), end="")
+a,b
+1,
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import pyoxigraph
+
+from plankg.errors import PlanKGError
+
+FORMATS = ("table", "csv", "json")
+_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+
+
+def queries_dir() -> Path:
+    """``$PLANKG_QUERIES`` if set, else the repository's ``queries/`` directory."""
+    env = os.environ.get("PLANKG_QUERIES")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "queries"
+
+
+def available() -> dict[str, str]:
+    """Query name → its ``# summary:`` line, for every ``queries/*.rq`` (not checks/)."""
+    out = {}
+    for f in sorted(queries_dir().glob("*.rq")):
+        summary = ""
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# summary:"):
+                summary = line[len("# summary:"):].strip()
+                break
+        out[f.stem] = summary
+    return out
+
+
+def resolve(query: str) -> tuple[str, str]:
+    """``(name, sparql)`` for a query name, a path to a file, or inline SPARQL.
+
+    Raises:
+        QueryError: E400 for an unknown name (listing the available ones) or a
+            path that does not exist.
+
+    >>> resolve("no_such_query")
+    Traceback (most recent call last):
+    ...
+    plankg.errors.QueryError: E400 no such query: 'no_such_query'; available: ...
+    """
+    q = query.strip()
+    if _NAME.match(q):
+        f = queries_dir() / f"{q}.rq"
+        if f.is_file():
+            return q, f.read_text(encoding="utf-8")
+        if not Path(q).is_file():
+            names = ", ".join(available()) or "(none)"
+            raise PlanKGError.make("E400", reason=f"{q!r}; available: {names}")
+    p = Path(q)
+    if "\n" not in q and len(q) < 4096 and p.is_file():
+        try:
+            return p.stem, p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise PlanKGError.make("E400", path=q, reason=f"cannot read: {e}") from None
+    if "\n" not in q and q.endswith(".rq"):
+        raise PlanKGError.make("E400", path=q, reason="no such file")
+    return "inline", query
+
+
+# --- formatting ----------------------------------------------------------------------
+
+def term_text(term: object) -> str:
+    """A term as plain text: literal → lexical value, IRI → IRI, unbound → ``""``."""
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, (pyoxigraph.Literal, pyoxigraph.NamedNode)):
+        return term.value
+    return str(term)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    rows = [[c.replace("\n", " ") for c in r] for r in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])]
+    out += [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def format_results(results, fmt: str = "table") -> str:
+    """Render SELECT solutions (or an ASK boolean, or CONSTRUCT triples) as text.
+
+    Args:
+        results: what :meth:`plankg.store.Store.query` returned.
+        fmt: ``table``, ``csv`` or ``json``.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    if isinstance(results, pyoxigraph.QueryBoolean):
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(results)}) + "\n"
+        return ("true" if results else "false") + "\n"
+    if isinstance(results, pyoxigraph.QueryTriples):
+        triples = list(results)
+        if fmt == "json":
+            return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.JSON_LD).decode() + "\n"
+        return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode()
+    if fmt == "json":
+        data = results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+        return json.dumps(json.loads(data), ensure_ascii=False) + "\n"
+    header = [v.value for v in results.variables]
+    rows = [[term_text(sol[v]) for v in header] for sol in results]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        return buf.getvalue()
+    return _table(header, rows)

@@ -1,0 +1,302 @@
+"""The Oxigraph store: one named graph per plan plus one for the ontology.
+
+Where the store lives: ``--store DIR`` on the command line, else the environment
+variable ``PLANKG_STORE``, else ``.plankg-store`` in the current directory.
+
+Load guarantee (all-or-nothing). :meth:`Store.load_plans` first builds every quad of
+every plan in memory (so a parse or graph-building failure touches nothing), then
+writes them with ONE SPARQL update::
+
+    DROP SILENT GRAPH <plan1> ; INSERT DATA { GRAPH <plan1> { … } } ;
+    DROP SILENT GRAPH <plan2> ; INSERT DATA { GRAPH <plan2> { … } } ; …
+
+Oxigraph applies one update string in one transaction: either every operation is
+committed or none is, and concurrent readers see the old graphs or the new ones,
+never a mix or an empty graph. (``bulk_extend`` is not transactional, and
+``remove_graph`` followed by ``extend`` would be two transactions, so a crash in
+between would lose the plan; ``tests/test_store.py`` checks that a failing update
+rolls back its ``DROP``.)
+
+Locking. A read-write store takes RocksDB's lock on the directory; a second writer
+gets :class:`~plankg.errors.StoreError` E300 "store is in use". Readers (``plankg
+query``, ``plankg serve``) open the store read-only and never block; Oxigraph leaves
+reading while another process writes undefined, so run queries between loads.
+
+>>> s = Store.in_memory()
+>>> s.triple_count()
+0
+>>> [r["n"].value for r in s.query("SELECT (1 + 1 AS ?n) {}")]
+['2']
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph
+
+from plankg.errors import PlanKGError, StoreError
+from plankg.vocab import ONTOLOGY_GRAPH, PREFIXES
+
+DEFAULT_STORE_DIR = ".plankg-store"
+ONTOLOGY_FILES = ("plankg.ttl", "domains.ttl")
+
+
+def default_store_path() -> Path:
+    """``$PLANKG_STORE`` if set, else ``./.plankg-store``."""
+    env = os.environ.get("PLANKG_STORE")
+    return Path(env) if env else Path.cwd() / DEFAULT_STORE_DIR
+
+
+def ontology_dir() -> Path:
+    """``$PLANKG_ONTOLOGY`` if set, else the repository's ``ontology/`` directory."""
+    env = os.environ.get("PLANKG_ONTOLOGY")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "ontology"
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split()) or type(e).__name__
+
+
+def _triples_text(quads: Iterable[pyoxigraph.Quad]) -> str:
+    # str() of pyoxigraph terms is their N-Triples form, which SPARQL accepts as is.
+    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+class Store:
+    """A plankg store: a thin wrapper over :class:`pyoxigraph.Store`.
+
+    Args:
+        path: the store directory (default :func:`default_store_path`).
+        read_only: open for reading only (does not take the write lock; the
+            directory must already hold a store).
+    Raises:
+        StoreError: E300 when another process holds the store, E301 when it cannot
+            be opened (no store there for a read-only open, not a directory, ...).
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False,
+                 _memory: bool = False):
+        self.read_only = read_only
+        if _memory:
+            self.path: Path | None = None
+            self._s = pyoxigraph.Store()
+            return
+        self.path = Path(path) if path else default_store_path()
+        self._s = self._open(self.path, read_only)
+
+    @classmethod
+    def in_memory(cls) -> "Store":
+        """A fresh store in memory (tests, one-off conversions)."""
+        return cls(_memory=True)
+
+    @staticmethod
+    def _open(path: Path, read_only: bool) -> pyoxigraph.Store:
+        where = str(path)
+        if path.exists() and not path.is_dir():
+            raise PlanKGError.make("E301", path=where, reason="not a directory")
+        if read_only:
+            if not (path / "CURRENT").is_file():
+                raise PlanKGError.make(
+                    "E301", path=where,
+                    reason="no store here yet; run `plankg build` or `plankg load FILE` first")
+            try:
+                return pyoxigraph.Store.read_only(where)
+            except OSError as e:
+                raise PlanKGError.make("E301", path=where, reason=_one_line(e)) from None
+        try:
+            return pyoxigraph.Store(where)
+        except OSError as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise PlanKGError.make(
+                    "E300", path=where,
+                    reason="another plankg load/build or a writable server has it open; "
+                           "wait for it or stop it") from None
+            raise PlanKGError.make("E301", path=where, reason=_one_line(e)) from None
+
+    # context manager: dropping the pyoxigraph store releases the directory lock
+    def close(self) -> None:
+        if getattr(self, "_s", None) is not None:
+            if not self.read_only and self.path is not None:
+                try:
+                    self._s.flush()
+                except OSError:
+                    pass
+            self._s = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def raw(self) -> pyoxigraph.Store:
+        """The underlying :class:`pyoxigraph.Store`."""
+        if self._s is None:
+            raise PlanKGError.make("E301", path=str(self.path), reason="store is closed")
+        return self._s
+
+    # --- writing --------------------------------------------------------------------
+
+    def _replace_graphs(self, graphs: list[tuple[str, list[pyoxigraph.Quad]]]) -> None:
+        """Replace each named graph's content, all in one transaction."""
+        if self.read_only:
+            raise PlanKGError.make("E302", path=str(self.path), reason="store opened read-only")
+        ops = []
+        for g, quads in graphs:
+            ops.append(f"DROP SILENT GRAPH <{g}>")
+            ops.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{_triples_text(quads)}\n}} }}")
+        try:
+            self.raw.update(" ;\n".join(ops))
+        except (OSError, SyntaxError, ValueError) as e:
+            raise PlanKGError.make("E302", path=str(self.path or "<memory>"),
+                                   reason=_one_line(e)) from None
+
+    def load_plans(self, plans: Iterable[Any], *, ontology: bool = False) -> int:
+        """Replace each plan's named graph (and the ontology graph when asked), atomically.
+
+        Args:
+            plans: parsed :class:`~plankg.model.Plan` objects.
+            ontology: also reload the ontology graph in the same transaction.
+        Returns:
+            the number of quads written.
+        Raises:
+            StoreError: E302 when the write fails; the store is then unchanged.
+        """
+        from plankg.graph import plan_iri, plan_quads
+
+        graphs = [(plan_iri(p), list(plan_quads(p))) for p in plans]
+        if ontology:
+            graphs.append((ONTOLOGY_GRAPH, self._ontology_quads()))
+        self._replace_graphs(graphs)
+        return sum(len(q) for _, q in graphs)
+
+    def load_plan(self, plan: Any) -> int:
+        """Replace one plan's named graph; see :meth:`load_plans`."""
+        return self.load_plans([plan])
+
+    def remove_plan(self, plan_id_or_iri: str) -> None:
+        """Drop a plan's graph."""
+        from plankg.graph import plan_iri
+
+        g = plan_id_or_iri if "://" in plan_id_or_iri else plan_iri(plan_id_or_iri)
+        try:
+            self.raw.remove_graph(pyoxigraph.NamedNode(g))
+        except OSError as e:
+            raise PlanKGError.make("E302", path=str(self.path), reason=_one_line(e)) from None
+
+    @staticmethod
+    def _ontology_quads() -> list[pyoxigraph.Quad]:
+        g = pyoxigraph.NamedNode(ONTOLOGY_GRAPH)
+        quads: list[pyoxigraph.Quad] = []
+        for name in ONTOLOGY_FILES:
+            f = ontology_dir() / name
+            if not f.is_file():
+                continue
+            try:
+                for t in pyoxigraph.parse(path=str(f), format=pyoxigraph.RdfFormat.TURTLE):
+                    if isinstance(t.subject, pyoxigraph.BlankNode) or isinstance(
+                            t.object, pyoxigraph.BlankNode):
+                        # skolemise: INSERT DATA would mint fresh blank nodes each load
+                        t = pyoxigraph.Triple(_skolem(t.subject), t.predicate, _skolem(t.object))
+                    quads.append(pyoxigraph.Quad(t.subject, t.predicate, t.object, g))
+            except SyntaxError as e:
+                raise PlanKGError.make("E200", path=str(f), line=getattr(e, "lineno", None),
+                                       reason=_one_line(e)) from None
+        return quads
+
+    def load_ontology(self) -> int:
+        """Replace the graph ``https://w3id.org/plankg/ontology`` with ``ontology/plankg.ttl``
+        and ``ontology/domains.ttl`` (files that do not exist yet are skipped).
+
+        Returns:
+            the number of triples loaded.
+        """
+        quads = self._ontology_quads()
+        self._replace_graphs([(ONTOLOGY_GRAPH, quads)])
+        return len(quads)
+
+    # --- reading --------------------------------------------------------------------
+
+    def query(self, sparql: str, *, prefixes: dict[str, str] | None = None):
+        """Run SPARQL over the union of all graphs; the plankg prefixes are predeclared.
+
+        Returns:
+            pyoxigraph ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples``.
+        Raises:
+            QueryError: E401 for a syntax error (one line), E402 when evaluation fails.
+        """
+        try:
+            return self.raw.query(sparql, use_default_graph_as_union=True,
+                                  prefixes=dict(PREFIXES if prefixes is None else prefixes))
+        except SyntaxError as e:
+            raise PlanKGError.make("E401", reason=_one_line(e)) from None
+        except (OSError, ValueError, TypeError) as e:
+            raise PlanKGError.make("E402", reason=_one_line(e)) from None
+
+    def triple_count(self, graph: str | None = None) -> int:
+        """Quads in the whole store, or in one named graph."""
+        if graph is None:
+            return len(self.raw)
+        return sum(1 for _ in self.raw.quads_for_pattern(None, None, None,
+                                                         pyoxigraph.NamedNode(graph)))
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.raw.named_graphs())
+
+    def plans(self) -> list[dict[str, str]]:
+        """The plans in the store: iri, title, region, source file, in IRI order."""
+        q = """
+        SELECT ?plan ?title ?region ?file WHERE {
+          GRAPH ?plan {
+            ?plan a pk:Plan .
+            OPTIONAL { ?plan dcterms:title ?title }
+            OPTIONAL { ?plan dcterms:spatial/rdfs:label ?region }
+            OPTIONAL { ?plan prov:wasDerivedFrom/dcterms:source ?file }
+          }
+        } ORDER BY ?plan"""
+        out = []
+        for r in self.query(q):
+            out.append({k: (r[k].value if r[k] is not None else "")
+                        for k in ("plan", "title", "region", "file")})
+        return out
+
+    SUMMARY_KINDS = (("chapters", "Chapter"), ("sections", "Section"),
+                     ("key_tasks", "KeyTask"), ("columns", "Column"),
+                     ("projects", "Project"), ("indicators", "Indicator"),
+                     ("service_items", "ServiceItem"))
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for people: plans, triples, and per region the structural nodes.
+
+        >>> Store.in_memory().summary()["plans"]
+        0
+        """
+        regions: dict[str, dict[str, int]] = {}
+        q = """
+        SELECT ?region ?cls (COUNT(?n) AS ?c) WHERE {
+          GRAPH ?plan { ?plan a pk:Plan . OPTIONAL { ?plan dcterms:spatial/rdfs:label ?r }
+                        ?n pk:plan ?plan ; a ?cls }
+          BIND(COALESCE(?r, "") AS ?region)
+        } GROUP BY ?region ?cls"""
+        names = {PREFIXES["pk"] + cls: key for key, cls in self.SUMMARY_KINDS}
+        for r in self.query(q):
+            key = names.get(r["cls"].value)
+            if key:
+                row = regions.setdefault(r["region"].value,
+                                         {k: 0 for k, _ in self.SUMMARY_KINDS})
+                row[key] = int(r["c"].value)
+        plans = self.plans()
+        for p in plans:
+            regions.setdefault(p["region"], {k: 0 for k, _ in self.SUMMARY_KINDS})
+        return {"plans": len(plans), "triples": self.triple_count(),
+                "regions": dict(sorted(regions.items()))}
+
+
+def _skolem(term):
+    if isinstance(term, pyoxigraph.BlankNode):
+        return pyoxigraph.NamedNode(ONTOLOGY_GRAPH + "/.well-known/genid/" + term.value)
+    return term
