@@ -24,6 +24,7 @@ from .model import Warning_
 from .patterns import Structure, structure
 
 _SENTENCE_END = re.compile(r"[。！？!?；;:：][”’\")）]*$")
+_NOTE = re.compile(r"^[(（][^()（）]{2,80}[)）]。?$")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
 
 
@@ -218,6 +219,8 @@ def _continues(prev: Line, line: Line, layout: Layout, P: Structure) -> bool:
         return False
     if "\t" in s or "\t" in prev.text:
         return False
+    if _NOTE.match(s):
+        return True  # "(责任单位:…)" / "(省医保局负责)" on a line of its own
     if not layout.wrapped:
         return False
     if not ends_sentence(prev.text):

@@ -3,9 +3,11 @@
 The contract, one test per item in ``tests/test_normalize.py``:
 
 1. Line ends: ``\\r\\n`` and ``\\r`` become ``\\n``.
-2. Full-width forms: full-width ASCII (``１２０``, ``（``, ``，``, ``：``, ``％``, ``＞``)
-   becomes ASCII; the ideographic space ``U+3000`` and no-break spaces become spaces.
-   Chinese punctuation without an ASCII twin (``。、《》“”——``) is kept.
+2. Full-width forms of digits, Latin letters and number signs (``１２０``, ``９５．９``,
+   ``％``, ``＞``, ``－``) become ASCII; the ideographic space ``U+3000`` and no-break
+   spaces become spaces. Full-width punctuation (``，：；（）``) and Chinese punctuation
+   (``。、《》“”——``) are kept: text is reported as the plan writes it, and every
+   pattern accepts both widths.
 3. Broken decimals from PDF extraction: ``95． 9`` and ``95 .9`` become ``95.9``.
 4. PDF page numbers on a line of their own (``—73—``, ``— 12 —``, ``-12-``,
    ``第 12 页``, ``12 / 40``) are removed with their line.
@@ -33,7 +35,12 @@ import re
 
 from .offsets import OffsetBuilder, OffsetMap
 
-_FW_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+# Full-width digits, Latin letters and the signs that belong to numbers become ASCII;
+# full-width punctuation (，：；（）！？) is the plan's own writing and is kept.
+_FW_TABLE = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}            # ０-９
+_FW_TABLE.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})      # Ａ-Ｚ
+_FW_TABLE.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})      # ａ-ｚ
+_FW_TABLE.update({ord(c): ord(c) - 0xFEE0 for c in "．％＞＜＝＋－／～"})
 _FW_TABLE.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20,
                   0x200B: None})
 # 0x200B (zero-width space) is removed; str.translate with None would change

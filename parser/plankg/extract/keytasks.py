@@ -21,7 +21,7 @@ from typing import Any
 from ..numerals import cn_to_int
 from ..patterns import Structure
 
-_NUMBERED = re.compile(r"^(?:(?P<a>\d{1,2})\s*[.、](?!\d)|\(\s*(?P<b>\d{1,2})\s*\)|(?P<c>[一二三四五六七八九十]{1,3})是)\s*")
+_NUMBERED = re.compile(r"^(?:(?P<a>\d{1,2})\s*[.、](?!\d)|[(（]\s*(?P<b>\d{1,2})\s*[)）]|(?P<c>[一二三四五六七八九十]{1,3})是)\s*")
 
 
 def key_task(text: str, P: Structure) -> dict[str, Any] | None:

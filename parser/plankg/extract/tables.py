@@ -339,6 +339,10 @@ def _indicator_rows(lines, j, layout, P, header: Header, table: Node, warnings, 
             j += 1
             continue
         if "\t" in s:
+            if pending:
+                # short lines between tab rows are category rows
+                category = tidy("".join(p.text for p in pending))
+                pending.clear()
             cells = [c.strip() for c in s.split("\t")]
             row = _tab_row(cells, roles, P, warnings, line)
             if row is None:
@@ -378,10 +382,8 @@ def _indicator_rows(lines, j, layout, P, header: Header, table: Node, warnings, 
         pending.append(line)
         j += 1
     if pending:
-        # fragments that never became a row: give them back to the body
-        j = min(j, lines.index(pending[0]) if pending[0] in lines else j)
-        if all(_domain_label(p.text) or len(p.text) <= 6 for p in pending) and j < n and _stop(lines[j], P):
-            pass
+        # fragments after the last row never became a row: give them back to the body
+        j = lines.index(pending[0], 0, j)
     return j
 
 
@@ -410,7 +412,10 @@ def _flat_row(toks: list[str], trailing: list[str], leading: list[str], P: Struc
             if role == "index" and head[0].isdigit():
                 row["index"] = head.pop(0)
             elif role in ("category", "domain") and len(head) > 1 and (
-                    _domain_label(head[0]) or head[0] in P.header_roles.values()):
+                    _domain_label(head[0]) or (_CJK_ONLY.match(head[0]) and len(head[0]) <= 8
+                                               and _CJK_ONLY.match(head[1][:1]))):
+                # "幼有所育 每千人口…": a category cell on the row; a name split by PDF
+                # spaces ("每千人口 3 岁以下…") goes on with a digit, not a word
                 row["category"] = head.pop(0)
     row["name"] = " ".join(head)
     return row
@@ -473,6 +478,10 @@ def _split_category(frags: list[str], name_part: str, leading: list[str]) -> tup
     """Which pending fragments are a category cell and which the start of the name."""
     if not frags:
         return None, []
+    if leading and " " in frags[0]:
+        head, rest = frags[0].split(" ", 1)
+        if _domain_label(head) or (_CJK_ONLY.match(head) and len(head) <= 8 and _CJK_ONLY.match(rest[:1])):
+            return head, [rest] + frags[1:]
     # the longest run of leading fragments that is a known domain label
     for k in range(len(frags), 0, -1):
         joined = "".join(frags[:k]).replace(" ", "")
@@ -570,6 +579,35 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
             last_line = line
             j += 1
             continue
+        if state == "domain" and " " in s:
+            # one row on one line: "学有所教 为适龄儿童…权利。 学前教育幼儿资助，…（共4项）"
+            head, _, rest = s.partition(" ")
+            if len(head) <= 8 and not re.search(r"[。,，;；:：\d]", head) and rest.strip():
+                finish(last_line)
+                cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=head,
+                           span=(line.start, line.end))
+                table.children.append(cur)
+                rest = rest.strip()
+                if has_content:
+                    c_end = rest.find("。")
+                    if c_end >= 0:
+                        content.append(Line(rest[: c_end + 1], line.start, line.end, line.no))
+                        rest = rest[c_end + 1:].strip()
+                        state = "items"
+                    else:
+                        content.append(Line(rest, line.start, line.end, line.no))
+                        rest = ""
+                        state = "content"
+                else:
+                    state = "items"
+                if rest:
+                    items.append(Line(rest, line.start, line.end, line.no))
+                last_line = line
+                j += 1
+                if state == "items" and _COUNT.search(rest):
+                    finish(line)
+                    state = "domain"
+                continue
         if state == "domain":
             label = _label_line(lines, j, layout)
             if label is None:
