@@ -62,7 +62,7 @@ PROPERTIES = (
     # region
     "divisionCode",
     # domains
-    "domain", "domainEvidence",
+    "domain", "domainEvidence", "signalTerm",
     # indicators and observations
     "category", "unit", "baseline", "target", "nature", "value", "valueMax", "year",
     "comparator", "approximate", "qualitativeValue", "concept", "rawValue",
