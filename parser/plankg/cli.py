@@ -49,9 +49,14 @@ def _out(text: str, output: Path | None = None) -> None:
         except OSError as e:
             raise click.ClickException(f"{output}: cannot write: {e.strerror or e}") from None
         return
-    stream = click.get_binary_stream("stdout")
-    stream.write(data)
-    stream.flush()
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stdout (some IDEs): it decides the encoding
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    buffer.write(data)
+    buffer.flush()
 
 
 def _utf8_streams() -> None:
@@ -89,6 +94,8 @@ def parse_one(path: str | os.PathLike, *, semantic: bool = True):
     except PlanKGError as e:
         if not e.path:
             e.path = str(path)
+        raise
+    except ImportError:  # a broken installation, not a bad file: show it as it is
         raise
     except Exception as e:  # a parser bug must still give one line naming the file
         if os.environ.get("PLANKG_DEBUG"):
