@@ -155,6 +155,16 @@ def _report_parse_errors(errors: list[str], total: int) -> None:
     raise click.ClickException(last)
 
 
+def _warn_duplicate_ids(plans: list) -> None:
+    """Two files with one plan id share a graph: the later replaces the earlier."""
+    seen: dict[str, str] = {}
+    for p in plans:
+        if p.id in seen:
+            click.echo(f"Warning: {p.path}: same plan id {p.id!r} as {seen[p.id]}; "
+                       "its graph replaces that one", err=True)
+        seen[p.id] = p.path
+
+
 def _open_store(store: Path | None, *, read_only: bool = False):
     from plankg.store import Store
 
@@ -252,6 +262,7 @@ def load(files: tuple[Path, ...], store: Path | None, jobs: int) -> None:
     plans, errors = parse_all(list(files), jobs=jobs)
     if errors:
         _report_parse_errors(errors, len(files))
+    _warn_duplicate_ids(plans)
     with _open_store(store) as st:
         n = st.load_plans(plans, ontology=True)
         where = st.path
@@ -317,6 +328,7 @@ def build(store: Path | None, jobs: int, corpus: Path | None) -> None:
     plans, errors = parse_all(files, jobs=jobs, progress=True)
     if errors:
         _report_parse_errors(errors, len(files))
+    _warn_duplicate_ids(plans)
     with _open_store(store) as st:
         st.load_plans(plans, ontology=True)
         summary = st.summary()

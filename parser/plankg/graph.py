@@ -565,7 +565,11 @@ def serialize_plan(plan: Plan, fmt: str = "turtle") -> bytes:
     True
     """
     rdf_format = SERIALISATIONS[fmt]
-    quads = plan_quads(plan)
+    # group by subject (first appearance order) so Turtle writes one block per resource
+    groups: dict = {}
+    for q in plan_quads(plan):
+        groups.setdefault(q.subject, []).append(q)
+    quads = [q for qs in groups.values() for q in qs]
     items: Iterable = quads if rdf_format.supports_datasets and fmt != "jsonld" else (
         q.triple for q in quads)
     return serialize(items, format=rdf_format, prefixes=dict(PREFIXES))
