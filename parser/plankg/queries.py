@@ -57,7 +57,7 @@ def resolve(query: str) -> tuple[str, str]:
         QueryError: E400 for an unknown name (listing the available ones) or a
             path that does not exist.
 
-    >>> resolve("no_such_query")
+    >>> resolve("no_such_query")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     plankg.errors.QueryError: E400 no such query: 'no_such_query'; available: ...
