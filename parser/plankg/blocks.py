@@ -23,21 +23,28 @@ from typing import Any
 from .model import Warning_
 from .patterns import Structure, structure
 
+_CLAUSE = re.compile(r"[,，;；]")
 _SENTENCE_END = re.compile(r"[。！？!?；;:：][”’\")）]*$")
+_MAYBE_HEADING = re.compile(r"[第零〇一二三四五六七八九十百两(（\d]")
+_MAYBE_HEADER = re.compile(r"指标|项目|领域|类别|序号|属性|性质|单位|服务内容")
 _NOTE = re.compile(r"^[(（][^()（）]{2,80}[)）]。?$")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
 
 
-@dataclass
 class Line:
-    text: str
-    start: int  # in normalised text
-    end: int
-    no: int     # 1-based line number in the normalised text
+    """One non-blank line of the normalised text, with its printed width."""
 
-    @property
-    def width(self) -> float:
-        return line_width(self.text)
+    __slots__ = ("text", "start", "end", "no", "width")
+
+    def __init__(self, text: str, start: int, end: int, no: int):
+        self.text = text
+        self.start = start  # in normalised text
+        self.end = end
+        self.no = no        # 1-based line number in the normalised text
+        self.width = line_width(text)
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, {self.start}, {self.end}, {self.no})"
 
 
 @dataclass
@@ -67,9 +74,15 @@ class Block:
 
 
 def line_width(s: str) -> float:
-    """Printed width: a Chinese character counts 1, ASCII ½, spaces nothing."""
+    """Printed width: a Chinese character counts 1, ASCII ½, spaces nothing.
+
+    >>> line_width("建设 1000 所")
+    5.0
+    """
+    if s.isascii():
+        return (len(s) - s.count(" ") - s.count("\t")) / 2
     wide = len(_WIDE.findall(s))
-    narrow = sum(1 for c in s if not c.isspace()) - wide
+    narrow = len(s) - wide - s.count(" ") - s.count("\t")
     return wide + narrow / 2
 
 
@@ -84,13 +97,17 @@ def join_lines(parts: list[str]) -> str:
     return out
 
 
+_NONBLANK = re.compile(r"[^\n]*[^\s][^\n]*")
+
+
 def split_lines(text: str) -> list[Line]:
     lines = []
-    pos = 0
-    for no, raw in enumerate(text.split("\n"), 1):
-        if raw.strip():
-            lines.append(Line(raw, pos, pos + len(raw), no))
-        pos += len(raw) + 1
+    no = 1
+    last = 0
+    for m in _NONBLANK.finditer(text):
+        no += text.count("\n", last, m.start())
+        last = m.start()
+        lines.append(Line(m.group(), m.start(), m.end(), no))
     return lines
 
 
@@ -138,20 +155,20 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
     while i < n:
         line = lines[i]
         s = line.text
-        head = heading_of(s, P)
+        head = heading_of(s, P) if _MAYBE_HEADING.match(s) else None
         if head is not None and _heading_allowed(head, para, layout):
             flush()
             blocks.append(Block("heading", [line], head))
             i += 1
             continue
-        if P.caption.match(s) or tables.starts_table(lines, i, P):
+        if s[0] == "表" and P.caption.match(s) or _MAYBE_HEADER.search(s) and tables.starts_table(lines, i, P):
             flush()
             end, node = tables.consume(lines, i, layout, P, warnings)
             if end > i:
                 blocks.append(Block("table", lines[i:end], {"node": node}))
                 i = end
                 continue
-        m = P.column_header.match(s)
+        m = P.column_header.match(s) if s[0] == "专" else None
         if m and len(m.group("title")) <= 40:
             flush()
             end, node = columns.consume(lines, i, layout, P, warnings)
@@ -196,7 +213,7 @@ def heading_of(s: str, P: Structure) -> dict[str, Any] | None:
     title = title.rstrip("。")
     if len(title) > h.max_title or (h.rank >= 4 and not title):
         return None
-    if h.rank >= 4 and re.search(r"[,，;；]", title) and len(title) > 15:
+    if h.rank >= 4 and len(title) > 15 and _CLAUSE.search(title):
         return None
     info = {"style": h.style, "rank": h.rank, "number": num, "title": title}
     if body:

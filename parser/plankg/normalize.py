@@ -41,116 +41,54 @@ _FW_TABLE = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}            # ０-９
 _FW_TABLE.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})      # Ａ-Ｚ
 _FW_TABLE.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})      # ａ-ｚ
 _FW_TABLE.update({ord(c): ord(c) - 0xFEE0 for c in "．％＞＜＝＋－／～"})
-_FW_TABLE.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20,
-                  0x200B: None})
-# 0x200B (zero-width space) is removed; str.translate with None would change
-# lengths, so it is handled separately below.
-del _FW_TABLE[0x200B]
+_FW_TABLE.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20})
 _FW = str.maketrans(_FW_TABLE)
 
-_PAGE_NO = re.compile(
-    r"^\s*(?:[—–\-－―─]+\s*\d{1,4}\s*[—–\-－―─]+|第\s*\d{1,4}\s*页(?:\s*[/共]\s*\d+\s*页?)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|[－\-]\s*\d{1,4}\s*[－\-])\s*$"
+_DASHES = "—–\\-－―─"
+_PAGE_NO = (
+    rf"[ \t]*(?:[{_DASHES}]+[ \t]*\d{{1,4}}[ \t]*[{_DASHES}]+|第[ \t]*\d{{1,4}}[ \t]*页"
+    rf"(?:[ \t]*[/共][ \t]*\d+[ \t]*页?)?|\d{{1,4}}[ \t]*/[ \t]*\d{{1,4}})[ \t]*(?:\r?\n|\r|$)"
 )
-_BROKEN_DECIMAL = re.compile(r"(?<=\d)(?: +\.|\. +| +\. +)(?=\d)")
-_SPACES = re.compile(r" {2,}")
-_HYPHEN_WRAP = re.compile(r"[A-Za-z]-$")
+# One pass over the whole text finds every edit; the text between edits is copied
+# as it is, so the work grows with the number of edits, not of characters.
+_EDITS = re.compile(
+    rf"(?P<page>(?m:^){_PAGE_NO})"                       # 4. a page-number line
+    r"|(?P<cr>\r\n?)"                                   # 1. CRLF / CR
+    r"|(?P<hyph>(?<=[A-Za-z])-[ \t]*\n[ \t]*(?=[a-z]))"  # 5. hyphenated wrap
+    r"|(?P<lead>(?m:^)[ \u200b]+)"                       # 6. leading spaces
+    r"|(?P<trail>[ \u200b]+(?m:$))"                      # 6. trailing spaces
+    r"|(?P<dec>(?<=\d) *\. *(?=\d))"                     # 3. broken decimal
+    r"|(?P<run>(?<= ) +)"                                # 6. space runs
+)
 
 
 def normalize(text: str) -> tuple[str, OffsetMap]:
     """Apply the contract above; return the new text and its map to ``text``."""
+    t = text.translate(_FW)
     out: list[str] = []
     b = OffsetBuilder()
     pos = 0
-    n = len(text)
-    pending_hyphen = False
-    while pos < n:
-        nl = text.find("\n", pos)
-        line_end = n if nl < 0 else nl
-        raw_end = line_end
-        if raw_end > pos and text[raw_end - 1] == "\r":
-            raw_end -= 1
-        line = text[pos:raw_end]
-        # a bare \r inside a line (old Mac files) splits lines too
-        if "\r" in line:
-            first = line.index("\r")
-            raw_end = pos + first
-            line_end = raw_end  # the \r acts as the newline
-            line = text[pos:raw_end]
-        line = line.translate(_FW)
-        if "\u200b" in line:
-            line = line.replace("\u200b", " ")
-        if _PAGE_NO.match(line):
-            pos = line_end + 1
-            continue
-        _emit_line(line, pos, out, b)
-        pending_hyphen = bool(_HYPHEN_WRAP.search(line.rstrip()))
-        if line_end < n:
-            if pending_hyphen:
-                # drop the hyphen and the newline: the word continues
-                if out and out[-1].endswith("-"):
-                    out[-1] = out[-1][:-1]
-                    _unemit_last(b)
-            else:
-                out.append("\n")
-                b.keep(line_end, 1)
-        pos = line_end + 1
-    return "".join(out), b.build(len(text))
-
-
-def _unemit_last(b: OffsetBuilder) -> None:
-    b.new_pos -= 1
-    if b.new_starts and b.new_starts[-1] == b.new_pos:
-        b.new_starts.pop()
-        b.old_starts.pop()
-
-
-def _emit_line(line: str, base: int, out: list[str], b: OffsetBuilder) -> None:
-    """Write one line, stripped, with decimals mended and space runs collapsed."""
-    start = 0
-    end = len(line)
-    while start < end and line[start] == " ":
-        start += 1
-    while end > start and line[end - 1] == " ":
-        end -= 1
-    seg = line[start:end]
-    # mend decimals and collapse spaces, tracking deletions
-    i = 0
-    pieces = []
-    for m in _deletions(seg):
-        if m[0] > i:
-            pieces.append((i, m[0]))
-        i = m[1]
-    if i < len(seg):
-        pieces.append((i, len(seg)))
-    for s, e in pieces:
-        out.append(seg[s:e])
-        b.keep(base + start + s, e - s)
-
-
-def _deletions(seg: str) -> list[tuple[int, int]]:
-    """Spans of ``seg`` to delete: spaces in broken decimals, extra spaces in runs."""
-    dels: list[tuple[int, int]] = []
-    for m in _BROKEN_DECIMAL.finditer(seg):
-        # keep the dot, drop the spaces around it
+    for m in _EDITS.finditer(t):
         s, e = m.span()
-        dot = seg.index(".", s, e)
-        if dot > s:
-            dels.append((s, dot))
-        if e > dot + 1:
-            dels.append((dot + 1, e))
-    for m in _SPACES.finditer(seg):
-        dels.append((m.start() + 1, m.end()))
-    if not dels:
-        return dels
-    dels.sort()
-    merged = [dels[0]]
-    for s, e in dels[1:]:
-        if s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+        kind = m.lastgroup
+        if kind == "dec" and e - s == 1:
+            continue  # an ordinary decimal point
+        if s > pos:
+            out.append(t[pos:s])
+            b.keep(pos, s - pos)
+        if kind == "cr":
+            out.append("\n")
+            b.keep(s, 1)
+        elif kind == "dec":
+            out.append(".")
+            b.keep(s + m.group().index("."), 1)
+        elif kind == "page" and m.group().endswith(("\n", "\r")) and s == 0:
+            pass
+        pos = e
+    if pos < len(t):
+        out.append(t[pos:])
+        b.keep(pos, len(t) - pos)
+    return "".join(out), b.build(len(text))
 
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff"

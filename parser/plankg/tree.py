@@ -77,9 +77,8 @@ def build_tree(blocks: list[Block], warnings: list[Warning_], P: Structure | Non
     if preamble.children:
         preamble.span = (preamble.children[0].span[0], preamble.children[-1].span[1])
         root.children.insert(0, preamble)
-    for node in root.walk():
-        if node.kind in (Kind.PART, Kind.CHAPTER, Kind.SECTION, Kind.SUBSECTION) and node.children:
-            node.span = (node.span[0], max(node.span[1], node.children[-1].span[1]))
+    # a heading's span is its own line: its text is the title, and its children carry
+    # their own spans (quoting a whole chapter again at every level would repeat it)
     if chapter_rank is None:
         warnings.append(Warning_("W200", "no chapter headings found; the text is kept as paragraphs"))
     return root

@@ -302,15 +302,16 @@ def _stop(line: Line, P: Structure) -> bool:
         or bool(P.column_header.match(line.text))
 
 
+_label_lookup = None
+
+
 def _domain_label(s: str) -> str | None:
-    try:
+    """The service domain a category cell names (``优军服务`` → 优军服务保障), if any."""
+    global _label_lookup
+    if _label_lookup is None:
         from .domains import domain_of_label
-    except ImportError:  # the semantic layer is optional for structure
-        return None
-    try:
-        return domain_of_label(s)
-    except Exception:  # noqa: BLE001 - a missing lexicon must not stop the structure parse
-        return None
+        _label_lookup = domain_of_label
+    return _label_lookup(s)
 
 
 # ------------------------------------------------------------ indicator rows
