@@ -27,6 +27,7 @@ _CLAUSE = re.compile(r"[,，;；]")
 _SENTENCE_END = re.compile(r"[。！？!?；;:：][”’\")）]*$")
 _MAYBE_HEADING = re.compile(r"[第零〇一二三四五六七八九十百两(（\d]")
 _MAYBE_HEADER = re.compile(r"指标|项目|领域|类别|序号|属性|性质|单位|服务内容")
+_NUMBERED_START = re.compile(r"^(?:\d{1,2}\s*[.、](?!\d)|[(（]\d{1,2}[)）])\s*[\u4e00-\u9fff]")
 _NOTE = re.compile(r"^[(（][^()（）]{2,80}[)）]。?$")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
 
@@ -124,13 +125,26 @@ class Layout:
         if not widths:
             return cls(40.0, False)
         full = widths[int(len(widths) * 0.9)] if len(widths) > 9 else widths[-1]
-        open_lines = sum(1 for l in lines if l.width >= 8 and not _SENTENCE_END.search(l.text))
-        wrapped = open_lines / max(1, len(widths)) > 0.3 and full <= 60
+        # wrapped text has many long lines that stop mid-sentence (short ones are
+        # headings and table cells, whatever the layout)
+        long_lines = [l for l in lines if l.width >= max(12.0, full * 0.8)]
+        open_lines = sum(1 for l in long_lines if not ends_sentence(l.text))
+        wrapped = open_lines / max(1, len(long_lines)) > 0.3 and full <= 60
         return cls(full, wrapped)
 
 
 def ends_sentence(s: str) -> bool:
-    return bool(_SENTENCE_END.search(s))
+    """Does the line end a sentence (``。``, ``；``, or ``。（省民政厅负责）``)?
+
+    >>> ends_sentence("推进托育服务。"), ends_sentence("建设托育机构。（市卫生健康委负责）"), ends_sentence("推进托育")
+    (True, True, False)
+    """
+    if _SENTENCE_END.search(s):
+        return True
+    if s.endswith((")", "）")):
+        k = max(s.rfind("("), s.rfind("（"))
+        return k > 0 and bool(_SENTENCE_END.search(s[:k]))
+    return False
 
 
 def split_blocks(text: str, warnings: list[Warning_] | None = None,
@@ -238,6 +252,8 @@ def _continues(prev: Line, line: Line, layout: Layout, P: Structure) -> bool:
         return False
     if _NOTE.match(s):
         return True  # "(责任单位:…)" / "(省医保局负责)" on a line of its own
+    if _NUMBERED_START.match(s):
+        return False  # "2.加强儿童健康服务。…" opens a numbered paragraph
     if not layout.wrapped:
         return False
     if not ends_sentence(prev.text):

@@ -47,6 +47,7 @@ _COMPARATOR = {">=": "≥", "<=": "≤", "＞": ">", "＜": "<", "大于": ">", 
                "不高于": "≤", "不超过": "≤", "以上": "≥", "以下": "≤", "以内": "≤"}
 _UNIT_TAIL = re.compile(r"[(（]\s*(?P<u>[^()（）、,，。]{1,8}?)\s*[)）]\s*$")
 _COUNT = re.compile(r"[(（]\s*共\s*(?P<n>\d+)\s*项\s*[)）]")
+_SENTENCE_PUNCT = re.compile(r"[。,，;；]")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 
 VALUE_ROLES = ("baseline", "target", "nature", "unit")
@@ -327,6 +328,7 @@ def _indicator_rows(lines, j, layout, P, header: Header, table: Node, warnings, 
     leading = roles[:name_at]
     category: str | None = None
     pending: list[Line] = []
+    cell_lines: list[Line] = []
     k = 0
     n = len(lines)
     while j < n:
@@ -360,6 +362,25 @@ def _indicator_rows(lines, j, layout, P, header: Header, table: Node, warnings, 
             continue
         toks = _value_tokens(s)
         row = _flat_row(toks, trailing, leading, P)
+        if row is None and pending and len(toks) == 1 and len(cell_lines) < len(trailing):
+            # one cell a line: collect the value cells after the name
+            probe: dict[str, Any] = {}
+            role = trailing[len(cell_lines)]
+            if (role != "unit" or max(len(p.text) for p in pending) > 6) and _cell_fits(role, toks[0], P, probe) \
+                    and (role not in ("baseline", "target") or probe[role]["qualitative"] is None
+                         or probe[role]["qualitative"] in P.qualitative):
+                cell_lines.append(line)
+                if len(cell_lines) < len(trailing):
+                    j += 1
+                    continue
+                row = _flat_row([c.text.strip() for c in cell_lines], trailing, [], P)
+                line_group = pending + cell_lines
+                cell_lines.clear()
+                if row is not None:
+                    line = line_group[-1]
+                    pending = line_group[:-len(trailing)]
+        elif cell_lines:
+            break
         if row is not None:
             frags = [p.text for p in pending]
             cat, name_frags = _split_category(frags, row.get("name", ""), leading)
@@ -373,12 +394,11 @@ def _indicator_rows(lines, j, layout, P, header: Header, table: Node, warnings, 
             row["name"] = name
             k += 1
             _add_indicator(table, row, category, years, pending + [line], k, P)
-            pending.clear()
+            pending = []
             j += 1
             continue
         # a fragment: category, or part of a wrapped name
-        if re.search(r"[。,，;；]", s) or (layout.wrapped and line.width >= layout.full_width - 1) \
-                or len(pending) >= 3:
+        if _SENTENCE_PUNCT.search(s) or len(pending) >= 3 or _COUNT.search(s):
             break
         pending.append(line)
         j += 1
