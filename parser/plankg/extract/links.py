@@ -1,0 +1,157 @@
+"""Links from projects to the indicators and service items they serve, by shared terms.
+
+Inputs are plain dicts ``{"key", "name", "text", "domain"}`` (``text`` and ``domain``
+optional), so the tree stays out of it. Key terms are jieba's words (compounds of the
+user dictionary stay whole: 城镇老旧小区) weighing 1, plus the parts search mode adds
+(城镇, 老旧小区) weighing :data:`PART_WEIGHT`, with stopwords (``data/stopwords.txt``),
+units, single characters and numbers removed; a project's name counts fully and its
+description at :data:`TEXT_WEIGHT`. A term that is a signal term or label of a service
+domain in ``ontology/domains.ttl`` (托位, 全民健身) weighs :data:`SIGNAL_WEIGHT` times
+as much: it is the vocabulary indicators and service items are named in.
+
+Score = TF-IDF cosine between the project's and the target's term vectors (IDF over
+all projects and targets), plus :data:`DOMAIN_BONUS` when both carry the same domain,
+times :data:`OTHER_DOMAIN_FACTOR` when both carry different ones. Links scoring at
+least :data:`THRESHOLD` are kept, best first, at most :data:`MAX_LINKS` per project;
+each lists its evidence: the shared terms, heaviest first, dropping a term that is
+part of a longer one listed.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any, Iterable
+
+from .. import datafiles
+
+TEXT_WEIGHT = 0.5
+PART_WEIGHT = 0.5
+SIGNAL_WEIGHT = 2.0
+DOMAIN_BONUS = 0.1
+OTHER_DOMAIN_FACTOR = 0.5
+THRESHOLD = 0.2
+MAX_LINKS = 5
+MAX_EVIDENCE = 5
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def key_terms(text: str) -> list[str]:
+    """The key terms of a short text: jieba's words and, in search mode, their parts.
+
+    Stopwords, units, single characters and numbers are removed.
+    """
+    return [w for w, _ in _weighted_terms(text)]
+
+
+def _keep(w: str) -> bool:
+    return (len(w) >= 2 and bool(_CJK.search(w)) and w not in datafiles.stopwords()
+            and w not in _units() and not any(c.isdigit() for c in w))
+
+
+def _weighted_terms(text: str) -> list[tuple[str, float]]:
+    """(term, weight): words of jieba's accurate mode count 1, the extra parts that
+    search mode adds (托位 of 婴幼儿托位) count :data:`PART_WEIGHT`, so a long
+    compound does not outweigh the rest of the name."""
+    from ..nlp import segment, segment_for_search
+
+    words = segment(text)
+    out = [(w, 1.0) for w in words if _keep(w)]
+    whole = Counter(words)
+    for w in segment_for_search(text):
+        if whole[w] > 0:
+            whole[w] -= 1
+        elif _keep(w):
+            out.append((w, PART_WEIGHT))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _units() -> frozenset[str]:
+    """Measure words (万个, 平方米) are never evidence: they are in every target."""
+    base = datafiles.units()
+    mult = [u for u, k in base.items() if k == "multiplier"]
+    return frozenset(base) | {m + u for m in mult for u in base}
+
+
+@lru_cache(maxsize=None)
+def _signal_terms() -> frozenset[str]:
+    """Signal terms and labels of the service domains (empty without domains.ttl)."""
+    from ..errors import DataFileError
+    from .domains import load_domains
+
+    try:
+        doms = load_domains()
+    except DataFileError:
+        return frozenset()
+    return frozenset(t for d in doms for t in (d.label, *d.alt_labels, *d.signal_terms))
+
+
+def _vector(entry: dict[str, Any]) -> Counter:
+    v: Counter = Counter()
+    for t, w in _weighted_terms(entry.get("name") or ""):
+        v[t] += w
+    text = entry.get("text") or ""
+    if text:
+        for t, w in _weighted_terms(text):
+            v[t] += TEXT_WEIGHT * w
+    signal = _signal_terms()
+    for t in v:
+        if t in signal:
+            v[t] *= SIGNAL_WEIGHT
+    return v
+
+
+def _evidence(shared: Iterable[tuple[str, float]]) -> list[str]:
+    ranked = [t for t, _ in sorted(shared, key=lambda tw: (-tw[1], -len(tw[0]), tw[0]))]
+    out: list[str] = []
+    for t in ranked:
+        if any(t in longer for longer in ranked if longer != t):
+            continue
+        out.append(t)
+    return out[:MAX_EVIDENCE]
+
+
+def link_projects(projects: list[dict[str, Any]], indicators: list[dict[str, Any]],
+                  items: list[dict[str, Any]], *, threshold: float = THRESHOLD
+                  ) -> dict[Any, list[dict[str, Any]]]:
+    """Links of each project to indicators and service items, keyed by project key.
+
+    Returns ``{project_key: [{"target": key, "score": 0.42, "evidence": [...]}]}``;
+    a project without links maps to ``[]``.
+    """
+    targets = list(indicators) + list(items)
+    pvecs = [_vector(p) for p in projects]
+    tvecs = [_vector(t) for t in targets]
+    n_docs = len(pvecs) + len(tvecs)
+    df: Counter = Counter()
+    for v in (*pvecs, *tvecs):
+        df.update(v.keys())
+    idf = {t: math.log((1 + n_docs) / (1 + d)) + 1.0 for t, d in df.items()}
+
+    def weigh(v: Counter) -> tuple[dict[str, float], float]:
+        w = {t: c * idf[t] for t, c in v.items()}
+        return w, math.sqrt(sum(x * x for x in w.values())) or 1.0
+
+    tw = [weigh(v) for v in tvecs]
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for p, pv in zip(projects, pvecs):
+        pw, pn = weigh(pv)
+        links = []
+        for t, (w, n) in zip(targets, tw):
+            shared = [(term, pw[term] * w[term]) for term in pw.keys() & w.keys()]
+            if not shared:
+                continue
+            score = sum(x for _, x in shared) / (pn * n)
+            pd, td = p.get("domain"), t.get("domain")
+            if pd and td:
+                score = score + DOMAIN_BONUS if pd == td else score * OTHER_DOMAIN_FACTOR
+            score = min(score, 1.0)
+            if score >= threshold:
+                links.append({"target": t["key"], "score": round(score, 3),
+                              "evidence": _evidence(shared)})
+        links.sort(key=lambda link: (-link["score"], str(link["target"])))
+        out[p["key"]] = links[:MAX_LINKS]
+    return out

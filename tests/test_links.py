@@ -1,0 +1,91 @@
+"""Links from projects to indicators and service items by shared key terms."""
+from __future__ import annotations
+
+import pytest
+
+from plankg.extract.links import key_terms, link_projects
+from plankg.model import Kind, Node, Plan
+
+PROJECTS = [
+    {"key": "p1", "name": "城镇老旧小区改造工程", "text": "改造老旧小区 3000 个。", "domain": "住有所居"},
+    {"key": "p2", "name": "普惠托育服务扩容行动", "text": "新增婴幼儿托位 2 万个。", "domain": "幼有所育"},
+    {"key": "p3", "name": "全民健身设施补短板工程", "text": "建设健身步道。", "domain": "文体服务保障"},
+    {"key": "p4", "name": "数字政府建设工程", "text": "推进一网通办。", "domain": None},
+]
+INDICATORS = [
+    {"key": "table/1/indicator/1", "name": "城镇老旧小区改造", "domain": "住有所居"},
+    {"key": "table/1/indicator/2", "name": "每千人口3岁以下婴幼儿托位数", "domain": "幼有所育"},
+    {"key": "table/1/indicator/3", "name": "人均体育场地面积", "domain": "文体服务保障"},
+]
+ITEMS = [
+    {"key": "table/2/domain/9/item/1", "name": "全民健身服务", "domain": "文体服务保障"},
+    {"key": "table/2/domain/6/item/1", "name": "公租房保障", "domain": "住有所居"},
+]
+
+
+@pytest.fixture(scope="module")
+def links():
+    return link_projects(PROJECTS, INDICATORS, ITEMS)
+
+
+@pytest.mark.parametrize("project,target,term", [
+    ("p1", "table/1/indicator/1", "城镇老旧小区"),
+    ("p2", "table/1/indicator/2", "托位"),
+    ("p3", "table/2/domain/9/item/1", "全民健身"),
+], ids=["housing", "childcare", "fitness"])
+def test_expected_link(links, project, target, term):
+    got = {link["target"]: link for link in links[project]}
+    assert target in got
+    assert any(term in e for e in got[target]["evidence"])
+    assert 0 < got[target]["score"] <= 1
+
+
+def test_unrelated_project_has_no_links(links):
+    assert links["p4"] == []
+
+
+def test_links_sorted_and_above_threshold(links):
+    for found in links.values():
+        scores = [link["score"] for link in found]
+        assert scores == sorted(scores, reverse=True)
+        assert all(s >= 0.2 for s in scores)
+
+
+def test_stopwords_are_not_key_terms():
+    terms = key_terms("推进养老服务设施建设工程")
+    assert "养老" in terms
+    assert not {"推进", "建设", "工程", "服务"} & set(terms)
+
+
+def test_enrich_link_targets_follow_graph_paths():
+    from plankg.semantic import enrich
+
+    text = "专栏1 住有宜居工程\n1 城镇老旧小区改造计划\n改造城镇老旧小区 250 万套(省住房城乡建设厅负责)。"
+    start = text.index("1 城镇")
+    project = Node(Kind.PROJECT, "1", "城镇老旧小区改造计划",
+                   "改造城镇老旧小区250万套(省住房城乡建设厅负责)。", span=(start, len(text)))
+    column = Node(Kind.COLUMN, "1", "住有宜居工程", span=(0, len(text)), children=[project])
+    table = Node(Kind.TABLE, "1", "主要指标", children=[
+        Node(Kind.INDICATOR, "1", "学前教育毛入园率", attrs={"category": "学有所教"}),
+        Node(Kind.INDICATOR, "2", "城镇老旧小区改造", attrs={"category": "住有所居", "unit": "万套"}),
+    ])
+    services = Node(Kind.TABLE, None, "服务清单", children=[
+        Node(Kind.SERVICE_DOMAIN, "1", "住有所居", children=[
+            Node(Kind.SERVICE_ITEM, "1", "公租房保障"),
+            Node(Kind.SERVICE_ITEM, "2", "城镇老旧小区改造")]),
+    ])
+    root = Node(Kind.DOCUMENT, children=[column, table, services])
+    plan = Plan(id="t", path="t.txt", source_text=text, format="text", encoding="utf-8",
+                sha256="", meta={"region": "四川省"}, root=root)
+    enrich(plan)
+    targets = [link["target"] for link in project.attrs["links"]]
+    assert targets[:2] == ["table/1/indicator/2", "table/2/domain/1/item/2"] or \
+        targets[:2] == ["table/2/domain/1/item/2", "table/1/indicator/2"]
+    assert project.attrs["domain"] == "住有所居"
+    (q,) = project.attrs["quantities"]
+    assert (q["value"], q["unit"]) == ("250", "万套")
+    assert text[q["span"][0]:q["span"][1]] == "250 万套"  # source coordinates
+    (d,) = project.attrs["departments"]
+    assert (d["name"], d["role"]) == ("省住房城乡建设厅", "lead")
+    assert text[d["span"][0]:d["span"][1]] == "省住房城乡建设厅"
+    assert plan.meta["region_code"] == "510000"
