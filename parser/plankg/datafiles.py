@@ -19,6 +19,8 @@ are ignored):
   single spaces (jieba's own format; comments allowed here, stripped before jieba
   sees the lines).
 * ``stopwords.txt`` — one word per line; words too general to link projects by.
+* ``topics.tsv`` — header ``topic<TAB>terms``: terms (space-separated) that signal one
+  topic, so texts that share a topic but no word can still be linked (托育 ~ 托位).
 * ``patterns/<name>.jsonl`` — one JSON object per line with a ``type`` key; the
   keys each type needs are listed in :data:`PATTERN_SCHEMAS`.
 
@@ -269,3 +271,25 @@ def patterns(name: str, path: Path | None = None) -> tuple[dict[str, Any], ...]:
         _unique(path, no, f"{kind}:{entry[first]}", seen, "entry")
         out.append(entry)
     return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def topics(path: Path | None = None) -> dict[str, str]:
+    """``{term: topic}`` from ``topics.tsv``; a term in two topics is an error.
+
+    >>> topics()["托位"] == topics()["托育"]
+    True
+    """
+    path = path or DATA_DIR / "topics.tsv"
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    topics_seen: dict[str, int] = {}
+    for no, (topic, terms) in read_tsv(path, ("topic", "terms")):
+        _unique(path, no, topic, topics_seen, "topic")
+        words = terms.split()
+        if not words:
+            raise _error(path, no, f"topic {topic!r} has no terms")
+        for w in words:
+            _unique(path, no, w, seen, "term")
+            out[w] = topic
+    return out

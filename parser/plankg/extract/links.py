@@ -5,7 +5,9 @@ optional), so the tree stays out of it. Key terms are jieba's words (compounds o
 user dictionary stay whole: 城镇老旧小区) weighing 1, plus the parts search mode adds
 (城镇, 老旧小区) weighing :data:`PART_WEIGHT`, with stopwords (``data/stopwords.txt``),
 units, single characters and numbers removed; a project's name counts fully and its
-description at :data:`TEXT_WEIGHT`. A term that is a signal term or label of a service
+description at :data:`TEXT_WEIGHT`. Each topic of ``data/topics.tsv`` that a text
+mentions adds a feature ``#topic`` (weight :data:`TOPIC_WEIGHT`), so texts about the
+same thing in different words still meet (托育服务机构 ~ 婴幼儿托位数). A term that is a signal term or label of a service
 domain in ``ontology/domains.ttl`` (托位, 全民健身) weighs :data:`SIGNAL_WEIGHT` times
 as much: it is the vocabulary indicators and service items are named in.
 
@@ -30,9 +32,11 @@ TEXT_WEIGHT = 0.5
 PART_WEIGHT = 0.5
 SIGNAL_WEIGHT = 2.0
 DOMAIN_BONUS = 0.1
-OTHER_DOMAIN_FACTOR = 0.5
-THRESHOLD = 0.2
+OTHER_DOMAIN_FACTOR = 0.3
+THRESHOLD = 0.15
 MAX_LINKS = 5
+TOPIC_WEIGHT = 1.5
+TOPIC_PREFIX = "#"
 MAX_EVIDENCE = 5
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -89,11 +93,25 @@ def _signal_terms() -> frozenset[str]:
     return frozenset(t for d in doms for t in (d.label, *d.alt_labels, *d.signal_terms))
 
 
+@lru_cache(maxsize=None)
+def _topic_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    terms = datafiles.topics()
+    rx = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+    return rx, terms
+
+
+def _topics(text: str) -> list[tuple[str, str]]:
+    """(topic feature, term) for every topic term in ``text`` (``data/topics.tsv``)."""
+    rx, terms = _topic_pattern()
+    return [(TOPIC_PREFIX + terms[m.group()], m.group()) for m in rx.finditer(text)]
+
+
 def _vector(entry: dict[str, Any]) -> Counter:
     v: Counter = Counter()
-    for t, w in _weighted_terms(entry.get("name") or ""):
-        v[t] += w
+    name = entry.get("name") or ""
     text = entry.get("text") or ""
+    for t, w in _weighted_terms(name):
+        v[t] += w
     if text:
         for t, w in _weighted_terms(text):
             v[t] += TEXT_WEIGHT * w
@@ -101,10 +119,18 @@ def _vector(entry: dict[str, Any]) -> Counter:
     for t in v:
         if t in signal:
             v[t] *= SIGNAL_WEIGHT
+    # topics: a shared topic counts even where the words differ (托育 ~ 托位)
+    seen: set[str] = set()
+    for weight, part in ((TOPIC_WEIGHT, name), (TOPIC_WEIGHT * TEXT_WEIGHT, text)):
+        for feature, _term in _topics(part):
+            if feature not in seen:
+                v[feature] += weight
+                seen.add(feature)
     return v
 
 
 def _evidence(shared: Iterable[tuple[str, float]]) -> list[str]:
+    """Shared terms, heaviest first; a shared topic shows as ``#托育``."""
     ranked = [t for t, _ in sorted(shared, key=lambda tw: (-tw[1], -len(tw[0]), tw[0]))]
     out: list[str] = []
     for t in ranked:
@@ -112,6 +138,12 @@ def _evidence(shared: Iterable[tuple[str, float]]) -> list[str]:
             continue
         out.append(t)
     return out[:MAX_EVIDENCE]
+
+
+def _enough(evidence: list[str]) -> bool:
+    """One short common word (儿童, 服务) is not enough to link by; a shared topic,
+    a longer term or two terms are."""
+    return len(evidence) >= 2 or any(t.startswith(TOPIC_PREFIX) or len(t) >= 3 for t in evidence)
 
 
 def link_projects(projects: list[dict[str, Any]], indicators: list[dict[str, Any]],
@@ -149,9 +181,10 @@ def link_projects(projects: list[dict[str, Any]], indicators: list[dict[str, Any
             if pd and td:
                 score = score + DOMAIN_BONUS if pd == td else score * OTHER_DOMAIN_FACTOR
             score = min(score, 1.0)
-            if score >= threshold:
+            evidence = _evidence(shared)
+            if score >= threshold and _enough(evidence):
                 links.append({"target": t["key"], "score": round(score, 3),
-                              "evidence": _evidence(shared)})
+                              "evidence": evidence})
         links.sort(key=lambda link: (-link["score"], str(link["target"])))
         out[p["key"]] = links[:MAX_LINKS]
     return out
