@@ -19,9 +19,7 @@ rdflib/pyshacl are imported inside the commands that need them.
 """
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -236,10 +234,14 @@ def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
             if not e.path:
                 e.path = str(file)
             raise
+        import json
+
         _out(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
         return
     plan = parse_one(file, semantic=not no_semantic)
     if fmt == "json":
+        import json
+
         _out(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
     else:
         from plankg.graph import serialize_plan
@@ -370,6 +372,8 @@ def oxigraph_executable() -> str | None:
     beside = Path(sys.executable).parent / exe
     if beside.is_file():
         return str(beside)
+    import shutil  # only `serve` needs it; the query path stays light
+
     return shutil.which("oxigraph")
 
 

@@ -15,9 +15,6 @@ a,b
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
 import unicodedata
@@ -122,6 +119,8 @@ def format_results(results, fmt: str = "table") -> str:
         raise ValueError(f"unknown format {fmt!r}")
     if isinstance(results, pyoxigraph.QueryBoolean):
         if fmt == "json":
+            import json
+
             return json.dumps({"head": {}, "boolean": bool(results)}) + "\n"
         return ("true" if results else "false") + "\n"
     if isinstance(results, pyoxigraph.QueryTriples):
@@ -131,10 +130,15 @@ def format_results(results, fmt: str = "table") -> str:
         return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode()
     if fmt == "json":
         data = results.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+        import json  # json, csv and io load only for the format asked for
+
         return json.dumps(json.loads(data), ensure_ascii=False) + "\n"
     header = [v.value for v in results.variables]
     rows = [[term_text(sol[v]) for v in header] for sol in results]
     if fmt == "csv":
+        import csv
+        import io
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(header)
