@@ -28,6 +28,7 @@ _SENTENCE_END = re.compile(r"[。！？!?；;:：][”’\")）]*$")
 _MAYBE_HEADING = re.compile(r"[第零〇一二三四五六七八九十百两(（\d]")
 _MAYBE_HEADER = re.compile(r"指标|项目|领域|类别|序号|属性|性质|单位|服务内容")
 _NUMBERED_START = re.compile(r"^(?:\d{1,2}\s*[.、](?!\d)|[(（]\d{1,2}[)）])\s*[\u4e00-\u9fff]")
+_TOC_ENTRY = re.compile(r"(?:[.．·…。]{3,}|…{1,}|\s)\s*\d{1,3}\s*$")
 _NOTE = re.compile(r"^[(（][^()（）]{2,80}[)）]。?$")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
 
@@ -50,7 +51,7 @@ class Line:
 
 @dataclass
 class Block:
-    kind: str                 # heading | caption | column | table | paragraph | line
+    kind: str                 # heading | caption | column | table | paragraph | line | toc
     lines: list[Line]
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -169,6 +170,12 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
     while i < n:
         line = lines[i]
         s = line.text
+        if _TOC_ENTRY.search(s) and (s.startswith("第") or s.startswith("专栏")) or s.replace(" ", "") in ("目录", "目次"):
+            # a table of contents line ("第一章 规划背景 …… 3"): not the chapter itself
+            flush()
+            blocks.append(Block("toc", [line]))
+            i += 1
+            continue
         head = heading_of(s, P) if _MAYBE_HEADING.match(s) else None
         if head is not None and _heading_allowed(head, para, layout):
             flush()

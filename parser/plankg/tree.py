@@ -33,6 +33,7 @@ def build_tree(blocks: list[Block], warnings: list[Warning_], P: Structure | Non
     stack: list[tuple[int, Node]] = [(0, root)]
     counters: dict[int, int] = {}
     seen_heading = False
+    toc_warned = False
 
     def container() -> Node:
         if not seen_heading:
@@ -56,6 +57,11 @@ def build_tree(blocks: list[Block], warnings: list[Warning_], P: Structure | Non
                 _add_paragraph(node, b.info["body"], (b.start, b.end), P)
             continue
         parent = container()
+        if b.kind == "toc":
+            if not toc_warned:
+                warnings.append(Warning_("W202", "table of contents lines skipped", b.lines[0].no))
+                toc_warned = True
+            continue
         if b.kind in ("table", "column"):
             parent.children.append(b.info["node"])
         elif b.kind == "paragraph":

@@ -1,0 +1,61 @@
+"""Layout variants seen in real plans, each as a small inline plan (invented figures)."""
+from plankg.model import Kind
+from plankg.pipeline import parse_file
+
+
+def parse_text(tmp_path, text, name="plan.txt"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return parse_file(p, semantic=False)
+
+
+def test_index_and_growth_columns(tmp_path):
+    plan = parse_text(tmp_path, "\n".join([
+        "江西省“十四五”公共服务规划", "第一章 发展目标", "表1 主要指标",
+        "序号 指标 单位 2020年基期值 2025年目标值 年均增长 属性",
+        "1 每千人口拥有3岁以下婴幼儿托位数 个 1.3 4.5 [28.2%] 预期性",
+        "2 九年义务教育巩固率 % 96.2 >97 — 约束性",
+        "3 人均预期寿命 岁 77.6 78.5左右 — 预期性",
+        "第二章 重点任务", "推进托育服务发展。支持社会力量发展普惠托育服务。", ""]))
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [r.title for r in rows] == ["每千人口拥有3岁以下婴幼儿托位数", "九年义务教育巩固率", "人均预期寿命"]
+    assert [r.attrs["unit"] for r in rows] == ["个", "%", "岁"]
+    assert rows[1].attrs["target"]["comparator"] == ">" and rows[1].attrs["target"]["value"] == "97"
+    assert rows[2].attrs["target"]["approximate"] is True
+    assert rows[0].attrs["baseline"]["year"] == 2020 and rows[0].attrs["target"]["year"] == 2025
+
+
+def test_table_of_contents_is_skipped(tmp_path):
+    plan = parse_text(tmp_path, "\n".join([
+        "山西省“十四五”公共服务规划", "目 录", "第一章 发展基础 ………… 1", "第二章 重点任务 ………… 5",
+        "第一章 发展基础", "推进托育服务发展。支持发展普惠托育服务。", "第二章 重点任务",
+        "第一节 幼有所育", "推进托育服务。支持建设。", ""]))
+    assert [c.title for c in plan.root.find(Kind.CHAPTER)] == ["发展基础", "重点任务"]
+    assert any(w.code == "W202" for w in plan.warnings)
+
+
+def test_dash_bullets_and_colon_projects(tmp_path):
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 重点任务", "第一节 幼有所育",
+        "——推进托育服务发展。支持社会力量发展普惠托育服务。",
+        "——加强妇幼健康服务。健全妇幼健康服务体系。",
+        "专栏1 托育工程",
+        "01 托育服务体系建设工程：新建托育机构200个，每个县至少1个示范性托育中心。",
+        "02 妇幼保健提升工程：改造妇幼保健院20所。",
+        "第二节 学有所教", "推进义务教育均衡发展。加快城镇学校建设。", ""]))
+    tasks = plan.root.find(Kind.KEY_TASK)
+    assert [t.title for t in tasks] == ["推进托育服务发展", "加强妇幼健康服务", "推进义务教育均衡发展"]
+    assert tasks[0].attrs["bullet"] == "——"
+    projects = plan.root.find(Kind.PROJECT)
+    assert [(p.number, p.title) for p in projects] == [("1", "托育服务体系建设工程"), ("2", "妇幼保健提升工程")]
+    assert projects[1].text == "改造妇幼保健院20所。"
+
+
+def test_chapter_numbers_with_sections_under_yi(tmp_path):
+    """第X章 with 一、 below it (no 节): 一、 is the section level."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第三章 推进公共服务均衡发展", "一、提升托育服务", "推进托育服务。支持建设。",
+        "二、发展教育", "推进义务教育。建设学校。", ""]))
+    secs = plan.root.find(Kind.SECTION)
+    assert [(s.number, s.title) for s in secs] == [("1", "提升托育服务"), ("2", "发展教育")]
+    assert plan.root.find(Kind.CHAPTER)[0].number == "3"
