@@ -110,6 +110,11 @@ def _parse_worker(path: str) -> tuple[str, Any, str | None]:
         return path, None, str(e)
 
 
+def _parse_for_build(path: str):
+    """``parse_one`` looked up at call time (tests replace it); top-level for workers."""
+    return parse_one(path)
+
+
 def parse_all(paths: list[Path], *, jobs: int = 1, progress: bool = False):
     """Parse every path; returns ``(plans, errors)`` with errors as one-line strings."""
     plans, errors = [], []
@@ -318,8 +323,9 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
 def build(store: Path | None, jobs: int, corpus: Path | None) -> None:
     """Load every plan in corpus/ and print a summary.
 
-    All-or-nothing like `load`: a file that fails to parse is reported and nothing
-    is loaded.
+    All-or-nothing like `load`: a file that fails to parse is reported and the
+    store is left as it was. The plans are streamed into a staging store that
+    replaces the old one at the end; plans loaded by hand are kept.
     """
     d = corpus or corpus_dir()
     if not d.is_dir():
@@ -327,12 +333,24 @@ def build(store: Path | None, jobs: int, corpus: Path | None) -> None:
     files = corpus_files(d)
     if not files:
         raise click.ClickException(f"{d}: no plan files (*.txt, *.html) in the corpus")
-    plans, errors = parse_all(files, jobs=jobs, progress=True)
+    from plankg.build import build_store
+    from plankg.store import default_store_path
+
+    path = store or default_store_path()
+    warnings: list[str] = []
+    with click.progressbar(length=len(files), label="parsing", file=sys.stderr,
+                           show_pos=True) as bar:
+        try:
+            _graphs, errors = build_store(files, path, jobs=jobs, parse=_parse_for_build,
+                                          on_done=lambda _p: bar.update(1),
+                                          on_warning=warnings.append)
+        except PlanKGError as e:
+            raise _fail(e) from None
+    for w in warnings:
+        click.echo(f"Warning: {w}", err=True)
     if errors:
         _report_parse_errors(errors, len(files))
-    _warn_duplicate_ids(plans)
-    with _open_store(store) as st:
-        st.load_plans(plans, ontology=True)
+    with _open_store(path, read_only=True) as st:
         summary = st.summary()
     _print_summary(summary)
 

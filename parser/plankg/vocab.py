@@ -87,7 +87,9 @@ class _Namespace:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_") or name not in self._names:
             raise AttributeError(f"{name!r} is not a term of {self._base}")
-        return NamedNode(self._base + name)
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)  # later look-ups are plain attribute reads
+        return node
 
     def iri(self, name: str) -> str:
         getattr(self, name)

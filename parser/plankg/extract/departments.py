@@ -66,6 +66,12 @@ def _alternation(words) -> str:
 
 
 @lru_cache(maxsize=None)
+def _label_any(labels: tuple[str, ...]) -> re.Pattern:
+    """``责任单位：`` anywhere in a text (compiled once, not per call)."""
+    return re.compile(rf"(?:{_alternation(labels)})\s*[:：]")
+
+
+@lru_cache(maxsize=None)
 def lexicon() -> _Lexicon:
     """The compiled markers and name tables, built once from the data files."""
     pats = datafiles.patterns("departments")
@@ -242,7 +248,7 @@ def find_departments(text: str, base: int = 0) -> list[dict[str, Any]]:
         bare_ok = after == "" or after[0] in "。;；\n" or b + 1 >= len(text)
         found.extend(_parse_group(text, a, b, bare_ok=bare_ok))
     # labelled lists outside parentheses: 责任单位：A、B。
-    label_any = re.compile(rf"(?:{_alternation(lex.labels)})\s*[:：]")
+    label_any = _label_any(tuple(lex.labels))
     covered = list(groups)
     for m in label_any.finditer(text):
         if any(a <= m.start() < b for a, b in covered):

@@ -55,7 +55,8 @@ def _keep(w: str) -> bool:
             and w not in _units() and not any(c.isdigit() for c in w))
 
 
-def _weighted_terms(text: str) -> list[tuple[str, float]]:
+@lru_cache(maxsize=8192)
+def _weighted_terms(text: str) -> tuple[tuple[str, float], ...]:
     """(term, weight): words of jieba's accurate mode count 1, the extra parts that
     search mode adds (托位 of 婴幼儿托位) count :data:`PART_WEIGHT`, so a long
     compound does not outweigh the rest of the name."""
@@ -69,7 +70,7 @@ def _weighted_terms(text: str) -> list[tuple[str, float]]:
             whole[w] -= 1
         elif _keep(w):
             out.append((w, PART_WEIGHT))
-    return out
+    return tuple(out)  # cached: indicator and item names recur across plans
 
 
 @lru_cache(maxsize=None)

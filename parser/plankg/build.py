@@ -1,0 +1,167 @@
+"""Rebuilding a store from many plans: streamed, parallel, and all-or-nothing.
+
+``plankg load`` replaces a few graphs in one SPARQL update (a transaction). Building
+hundreds of plans that way would hold every plan in memory and write through the
+slow transactional path, so ``plankg build`` works differently:
+
+1. Each plan is parsed and turned into N-Quads by itself (in ``jobs`` worker
+   processes), and only that text travels back; no plan stays in memory.
+2. The quads are bulk-loaded into a *staging* store next to the real one
+   (``<store>.building``), batch by batch. Nobody else can see the staging store,
+   so the bulk loader's lack of transactions does not matter.
+3. If any file failed, the staging store is deleted and the real store is untouched.
+4. Otherwise the graphs of the real store that the build does not replace (plans
+   loaded by hand with ``plankg load``) are copied over, the ontology graph is
+   loaded, and the staging directory is renamed into place.
+
+Memory grows with the largest batch, not with the corpus.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pyoxigraph
+
+from .errors import PlanKGError
+from .vocab import ONTOLOGY_GRAPH
+
+BATCH_BYTES = 32 * 2**20  # bulk-load when this much N-Quads text is waiting
+
+
+def plan_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | None, bytes | None, str | None]:
+    """Parse one file into ``(path, plan graph IRI, N-Quads bytes, error)``; never raises.
+
+    ``parse`` (default :func:`plankg.pipeline.parse_file`) must be a top-level
+    function when workers run it. Top-level so a ``spawn`` worker can run it.
+    """
+    from .graph import plan_iri, plan_quads
+
+    if parse is None:
+        from .pipeline import parse_file as parse
+    try:
+        plan = parse(path)
+        data = pyoxigraph.serialize(plan_quads(plan), format=pyoxigraph.RdfFormat.N_QUADS)
+        return path, plan_iri(plan), data, None
+    except PlanKGError as e:
+        return path, None, None, str(e)
+    except Exception as e:  # noqa: BLE001 - a parser bug must not stop the other files
+        if os.environ.get("PLANKG_DEBUG"):
+            raise
+        return path, None, None, f"{path}: E101 cannot read: parser error: {type(e).__name__}: {e}"
+
+
+def _results(paths: list[str], jobs: int, parse: Callable | None
+             ) -> Iterator[tuple[str, str | None, bytes | None, str | None]]:
+    if jobs > 1 and len(paths) > 1:
+        import multiprocessing
+        from functools import partial
+
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(min(jobs, len(paths))) as pool:
+            yield from pool.imap(partial(plan_nquads, parse=parse), paths, chunksize=1)
+    else:
+        for p in paths:
+            yield plan_nquads(p, parse)
+
+
+def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLike, *, jobs: int = 1,
+                parse: Callable | None = None,
+                on_done: Callable[[str], None] | None = None,
+                on_warning: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
+    """Rebuild ``store_path`` with one graph per file (see the module doc).
+
+    Returns ``(graph IRIs loaded, errors)``; with errors the store is unchanged.
+    Raises :class:`~plankg.errors.StoreError` E300 when another process holds the
+    store, E301/E302 when it cannot be written.
+    """
+    from .store import Store
+
+    store_path = Path(store_path)
+    staging = store_path.with_name(store_path.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
+    old: Store | None = None
+    if (store_path / "CURRENT").is_file():
+        old = Store(store_path)  # takes the write lock: E300 if someone else writes
+    try:
+        new = pyoxigraph.Store(str(staging))
+    except OSError as e:
+        if old is not None:
+            old.close()
+        raise PlanKGError.make("E301", path=str(staging), reason=" ".join(str(e).split())) from None
+    graphs: list[str] = []
+    errors: list[str] = []
+    batch: list[bytes] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if batch:
+            new.bulk_load(b"".join(batch), format=pyoxigraph.RdfFormat.N_QUADS)
+            batch.clear()
+            size = 0
+
+    try:
+        for path, graph, data, err in _results([str(p) for p in paths], jobs, parse):
+            if on_done:
+                on_done(path)
+            if err:
+                errors.append(err)
+                continue
+            if errors:
+                continue  # the build will be thrown away: stop writing
+            if graph in graphs:
+                if on_warning:
+                    on_warning(f"{path}: plan id repeats an earlier file's; the later file wins")
+                flush()
+                new.remove_graph(pyoxigraph.NamedNode(graph))
+            else:
+                graphs.append(graph)
+            batch.append(data)
+            size += len(data)
+            if size >= BATCH_BYTES:
+                flush()
+        if errors:
+            raise _Abort
+        flush()
+        # keep what the old store had besides the rebuilt plans and the ontology
+        keep_out = set(graphs) | {ONTOLOGY_GRAPH}
+        if old is not None:
+            for g in old.raw.named_graphs():
+                if isinstance(g, pyoxigraph.NamedNode) and g.value not in keep_out:
+                    new.bulk_extend(old.raw.quads_for_pattern(None, None, None, g))
+        new.extend(Store._ontology_quads())
+        new.flush()
+    except _Abort:
+        del new
+        shutil.rmtree(staging, ignore_errors=True)
+        if old is not None:
+            old.close()
+        return [], errors
+    except BaseException:
+        del new
+        shutil.rmtree(staging, ignore_errors=True)
+        if old is not None:
+            old.close()
+        raise
+    del new  # release the staging store's lock before the rename
+    if old is not None:
+        old.close()
+    _swap(staging, store_path)
+    return graphs, errors
+
+
+class _Abort(Exception):
+    pass
+
+
+def _swap(staging: Path, store_path: Path) -> None:
+    """Put ``staging`` where ``store_path`` is, keeping the old one until it is in place."""
+    backup = store_path.with_name(store_path.name + ".old")
+    shutil.rmtree(backup, ignore_errors=True)
+    if store_path.exists():
+        os.rename(store_path, backup)
+    os.rename(staging, store_path)
+    shutil.rmtree(backup, ignore_errors=True)

@@ -1,0 +1,77 @@
+"""plankg.build: the streamed, all-or-nothing rebuild behind `plankg build`."""
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from plankg.build import build_store
+from plankg.store import Store
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+def graphs(path):
+    st = Store(path, read_only=True)
+    try:
+        return sorted(g.value for g in st.raw.named_graphs())
+    finally:
+        st.close()
+
+
+def test_build_then_rebuild_keeps_hand_loaded_plans(tmp_path):
+    store = tmp_path / "store"
+    loaded, errors = build_store([FIX / "a_hunan_fullwidth.txt"], store)
+    assert errors == [] and len(loaded) == 1
+    before = graphs(store)
+    assert any(g.endswith("/a_hunan_fullwidth") for g in before)
+    assert any(g.endswith("/ontology") for g in before)
+    # a plan loaded by hand survives a rebuild of the corpus
+    from plankg.pipeline import parse_file
+    with Store(store) as st:
+        st.load_plan(parse_file(FIX / "b_gansu_pdf.txt"))
+    build_store([FIX / "a_hunan_fullwidth.txt"], store, jobs=1)
+    after = graphs(store)
+    assert any(g.endswith("/b_gansu_pdf") for g in after) and set(before) <= set(after)
+    assert not (tmp_path / "store.building").exists() and not (tmp_path / "store.old").exists()
+
+
+def test_a_failed_file_leaves_the_store_as_it_was(tmp_path):
+    store = tmp_path / "store"
+    build_store([FIX / "a_hunan_fullwidth.txt"], store)
+    with Store(store, read_only=True) as st:
+        count = st.triple_count()
+    loaded, errors = build_store([FIX / "b_gansu_pdf.txt", FIX / "odd" / "binary.bin"], store)
+    assert loaded == [] and len(errors) == 1 and "binary.bin" in errors[0]
+    with Store(store, read_only=True) as st:
+        assert st.triple_count() == count
+    assert not any(g.endswith("/b_gansu_pdf") for g in graphs(store))
+    assert not (tmp_path / "store.building").exists()
+
+
+def test_repeated_plan_id_warns_and_keeps_one_graph(tmp_path):
+    a = tmp_path / "x" / "same.txt"
+    b = tmp_path / "y" / "same.txt"
+    a.parent.mkdir()
+    b.parent.mkdir()
+    shutil.copy(FIX / "a_hunan_fullwidth.txt", a)
+    shutil.copy(FIX / "e_ningbo_cells.txt", b)
+    warnings = []
+    loaded, errors = build_store([a, b], tmp_path / "store", on_warning=warnings.append)
+    assert len(loaded) == 1 and len(warnings) == 1
+    with Store(tmp_path / "store", read_only=True) as st:
+        regions = {r["r"].value for r in st.query(
+            "SELECT DISTINCT ?r WHERE { GRAPH ?g { ?p a pk:Plan ; dcterms:spatial/rdfs:label ?r } }")}
+    assert regions == {"宁波市"}  # the later file wins
+
+
+def test_a_store_in_use_is_refused(tmp_path):
+    store = tmp_path / "store"
+    build_store([FIX / "a_hunan_fullwidth.txt"], store)
+    holder = pyoxigraph.Store(str(store))  # another writer holds the lock
+    try:
+        with pytest.raises(Exception) as e:
+            build_store([FIX / "a_hunan_fullwidth.txt"], store)
+        assert "E300" in str(e.value)
+    finally:
+        del holder
