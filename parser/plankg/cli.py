@@ -350,9 +350,7 @@ def build(store: Path | None, jobs: int, corpus: Path | None) -> None:
         click.echo(f"Warning: {w}", err=True)
     if errors:
         _report_parse_errors(errors, len(files))
-    with _open_store(path, read_only=True) as st:
-        summary = st.summary()
-    _print_summary(summary)
+    _show_summary(path)
 
 
 @main.command()
@@ -360,6 +358,10 @@ def build(store: Path | None, jobs: int, corpus: Path | None) -> None:
 @_errors_to_click
 def stats(store: Path | None) -> None:
     """Plans, triples and structural counts per region in the store."""
+    _show_summary(store)
+
+
+def _show_summary(store: Path | None) -> None:
     with _open_store(store, read_only=True) as st:
         summary = st.summary()
     _print_summary(summary)
