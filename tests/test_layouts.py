@@ -59,3 +59,14 @@ def test_chapter_numbers_with_sections_under_yi(tmp_path):
     secs = plan.root.find(Kind.SECTION)
     assert [(s.number, s.title) for s in secs] == [("1", "提升托育服务"), ("2", "发展教育")]
     assert plan.root.find(Kind.CHAPTER)[0].number == "3"
+
+
+def test_short_nature_words_and_no_baseline_column(tmp_path):
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 发展目标", "表1 养老服务主要指标", "序号 指标名称 2025年目标值 属性",
+        "1 养老机构护理型床位占比(%) ≥60 约束", "2 每千名老年人拥有养老床位数(张) 35 预期",
+        "第二章 重点任务", "推进养老服务。建设养老机构。", ""]))
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [(r.title, r.attrs["unit"], r.attrs["nature"]) for r in rows] == [
+        ("养老机构护理型床位占比", "%", "约束性"), ("每千名老年人拥有养老床位数", "张", "预期性")]
+    assert rows[0].attrs["baseline"] is None and rows[0].attrs["target"]["value"] == "60"

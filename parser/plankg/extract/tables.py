@@ -211,11 +211,26 @@ def parse_value(tok: str, P: Structure) -> dict[str, Any] | None:
         obs["approximate"] = bool(m.group("approx")) or post == "左右"
         obs["percent"] = bool(m.group("pct"))
         return obs
-    if t in P.natures:
+    if nature_of(t, P):
         return None
     if t in P.qualitative or (_CJK_ONLY.match(t) and len(t) <= 6 and t.startswith(("应", "全", "持续", "稳步", "逐步", "基本", "保持"))):
         obs["qualitative"] = t
         return obs
+    return None
+
+
+def nature_of(tok: str, P: Structure) -> str | None:
+    """``预期性``/``约束性`` from a nature cell, also written ``预期``, ``【约束性】``.
+
+    >>> from plankg.patterns import structure
+    >>> [nature_of(t, structure()) for t in ("约束性", "预期", "[约束性]", "目标")]
+    ['约束性', '预期性', '约束性', None]
+    """
+    t = tok.strip().strip("[]【】()（）")
+    if t in P.natures:
+        return t
+    if t + "性" in P.natures:
+        return t + "性"
     return None
 
 
@@ -290,7 +305,7 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
 def _guess_type(lines: list[Line], j: int, P: Structure) -> str:
     for line in lines[j:j + 6]:
         toks = line.text.split()
-        if toks and toks[-1] in P.natures:
+        if toks and nature_of(toks[-1], P):
             return "indicators"
         if _COUNT.search(line.text):
             return "services"
@@ -444,8 +459,9 @@ def _flat_row(toks: list[str], trailing: list[str], leading: list[str], P: Struc
 
 def _cell_fits(role: str, tok: str, P: Structure, row: dict) -> bool:
     if role == "nature":
-        if tok in P.natures:
-            row["nature"] = tok
+        nature = nature_of(tok, P)
+        if nature:
+            row["nature"] = nature
             return True
         return False
     if role in ("baseline", "target"):
@@ -455,7 +471,7 @@ def _cell_fits(role: str, tok: str, P: Structure, row: dict) -> bool:
         row[role] = v
         return True
     if role == "unit":
-        if re.match(r"^[^\d\s]{1,6}$", tok) and tok not in P.natures:
+        if re.match(r"^[^\d\s]{1,6}$", tok) and not nature_of(tok, P):
             row["unit"] = tok.strip("()（）")
             return True
         return False
@@ -479,7 +495,7 @@ def _tab_row(cells: list[str], roles: list[str], P: Structure, warnings, line: L
                                                   "approximate": False, "qualitative": cell or None,
                                                   "raw": cell} if cell else None)
         elif role == "nature":
-            row["nature"] = cell if cell in P.natures else (cell or None)
+            row["nature"] = nature_of(cell, P) or (cell or None)
         elif role in ("category", "domain"):
             row["category"] = cell or None
         elif role == "unit":
