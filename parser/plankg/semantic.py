@@ -61,7 +61,7 @@ from .extract import domains as domains_mod
 from .extract import links as links_mod
 from .extract import quantities as quantities_mod
 from .extract import regions as regions_mod
-from .model import HEADING_KINDS, Kind, Node, Plan
+from .model import HEADING_KINDS, Kind, Node, Plan, Warning_
 
 _MAX_EVIDENCE_TERMS = 6
 _WS = r"[\s\u3000]*"
@@ -267,6 +267,9 @@ def _quantities_and_departments(plan: Plan, node: Node) -> None:
 
 # --- links ----------------------------------------------------------------------------
 
+MAX_LINK_PAIRS = 200_000
+
+
 def _assign_links(plan: Plan) -> None:
     projects = plan.root.find(Kind.PROJECT)
     if not projects:
@@ -290,6 +293,15 @@ def _assign_links(plan: Plan) -> None:
                         items.append({"key": f"table/{n}/domain/{k}/item/{j}",
                                       "name": item.title, "domain": item.attrs.get("domain")})
     if not indicators and not items:
+        for p in projects:
+            p.attrs["links"] = []
+        return
+    if len(projects) * (len(indicators) + len(items)) > MAX_LINK_PAIRS:
+        # scoring is pairwise: a real plan has tens of projects and targets, a
+        # pathological file (a plan pasted a thousand times) must not take hours
+        plan.warnings.append(Warning_(
+            "W410", f"{len(projects)} projects × {len(indicators) + len(items)} indicators and "
+                    f"items is more than {MAX_LINK_PAIRS} pairs; project links skipped"))
         for p in projects:
             p.attrs["links"] = []
         return
