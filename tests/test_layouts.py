@@ -70,3 +70,18 @@ def test_short_nature_words_and_no_baseline_column(tmp_path):
     assert [(r.title, r.attrs["unit"], r.attrs["nature"]) for r in rows] == [
         ("养老机构护理型床位占比", "%", "约束性"), ("每千名老年人拥有养老床位数", "张", "预期性")]
     assert rows[0].attrs["baseline"] is None and rows[0].attrs["target"]["value"] == "60"
+
+
+def test_service_list_with_one_item_per_row(tmp_path):
+    """The national list's layout: 一、幼有所育 group rows, then one numbered item a row."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 基本公共服务清单", "表2 基本公共服务项目清单",
+        "序号 服务项目 服务对象 服务标准 支出责任 牵头负责单位", "一、幼有所育",
+        "1 农村免费孕前优生健康检查 农村计划怀孕夫妇 免费检查 省级和市县共同 省卫生健康委",
+        "2 预防接种 0—6岁儿童 免费接种 市县 省卫生健康委", "二、学有所教",
+        "3 学前教育幼儿资助 在园幼儿 减免保育费 省级和市县共同 省教育厅",
+        "第二章 实施保障", "加强组织领导。各地要落实责任。", ""]))
+    doms = plan.root.find(Kind.SERVICE_DOMAIN)
+    assert [(d.title, [i.title for i in d.children]) for d in doms] == [
+        ("幼有所育", ["农村免费孕前优生健康检查", "预防接种"]), ("学有所教", ["学前教育幼儿资助"])]
+    assert [c.title for c in plan.root.find(Kind.CHAPTER)] == ["基本公共服务清单", "实施保障"]

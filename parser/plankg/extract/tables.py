@@ -588,16 +588,44 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
         cur = None
 
     last_line: Line | None = None
+    one_item_rows = "items" in roles and "index" in roles and not has_content
     while j < n:
         line = lines[j]
         s = line.text
+        group = _group_label(s, P) if one_item_rows else None
+        if group:
+            # "一、幼有所育": a group row of a list with one item per row
+            finish(last_line)
+            cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=group,
+                       span=(line.start, line.end))
+            table.children.append(cur)
+            last_line = line
+            j += 1
+            continue
         if _stop(line, P):
             break
         if is_header_line(s, P) or s.replace(" ", "") == "".join(header_tokens):
             j += 1
             continue
+        if one_item_rows and cur is not None and "\t" not in s:
+            m = re.match(r"^(\d{1,3})\s+(\S+)", s)
+            if not m:
+                break
+            items.append(Line(m.group(2) + "，", line.start, line.end, line.no))
+            last_line = line
+            j += 1
+            continue
         if "\t" in s:
             cells = [c.strip() for c in s.split("\t")]
+            if one_item_rows and sum(1 for c in cells if c) == 1:
+                group = _group_label(next(c for c in cells if c), P) or next(c for c in cells if c)
+                finish(last_line)
+                cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=group,
+                           span=(line.start, line.end))
+                table.children.append(cur)
+                last_line = line
+                j += 1
+                continue
             row = dict(zip(roles, cells))
             dom = tidy(row.get("domain") or row.get("category") or "")
             if cur is None or (dom and dom != cur.title):
@@ -678,6 +706,14 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
     if j == start_j:
         return j
     return j
+
+
+def _group_label(s: str, P: Structure) -> str | None:
+    """``一、幼有所育`` / ``(二)学有所教``: a numbered group row naming a service domain."""
+    m = re.match(r"^(?:[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十]{1,3}[)）])\s*(\S{2,10})$", s.strip())
+    if m and _domain_label(m.group(1)):
+        return m.group(1)
+    return None
 
 
 def _label_line(lines: list[Line], j: int, layout: Layout) -> tuple[str, int] | None:
