@@ -85,3 +85,12 @@ def test_service_list_with_one_item_per_row(tmp_path):
     assert [(d.title, [i.title for i in d.children]) for d in doms] == [
         ("幼有所育", ["农村免费孕前优生健康检查", "预防接种"]), ("学有所教", ["学前教育幼儿资助"])]
     assert [c.title for c in plan.root.find(Kind.CHAPTER)] == ["基本公共服务清单", "实施保障"]
+
+
+def test_long_title_line_is_the_title(tmp_path):
+    plan = parse_text(tmp_path, "\n".join([
+        "新疆维吾尔自治区“十四五”基本公共服务规划", "",
+        "依据《新疆维吾尔自治区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》，编制本规划。",
+        "第一章 总体要求", "推进托育服务。支持建设。", ""]))
+    assert plan.meta["title"] == "新疆维吾尔自治区“十四五”基本公共服务规划"
+    assert plan.meta["region"] == "新疆维吾尔自治区" and not plan.root.find(Kind.UNKNOWN)

@@ -24,6 +24,7 @@ from .model import Warning_
 from .patterns import Structure, structure
 
 _CLAUSE = re.compile(r"[,，;；]")
+_TITLE_WORDS = re.compile(r"(?:规划|纲要|方案|计划|意见|清单)(?:[(（][^()（）]*[)）])?$")
 _SENTENCE_END = re.compile(r"[。！？!?；;:：][”’\")）]*$")
 _MAYBE_HEADING = re.compile(r"[第零〇一二三四五六七八九十百两(（\d]")
 _MAYBE_HEADER = re.compile(r"指标|项目|领域|类别|序号|属性|性质|单位|服务内容")
@@ -273,7 +274,15 @@ def _continues(prev: Line, line: Line, layout: Layout, P: Structure) -> bool:
 
 
 def _is_stray(line: Line, layout: Layout) -> bool:
-    """A short line that does not end a sentence, in wrapped text: a title or noise."""
+    """A short line that does not end a sentence: a title or noise.
+
+    A document title names its kind (规划, 纲要 …) and may be long
+    (``广西壮族自治区“十四五”基本公共服务规划``).
+    """
+    if ends_sentence(line.text):
+        return False
+    if line.width < 45 and _TITLE_WORDS.search(line.text) and not _CLAUSE.search(line.text):
+        return True
     if not layout.wrapped:
-        return not ends_sentence(line.text) and line.width < 20 and len(line.text) < 30
-    return not ends_sentence(line.text) and line.width < layout.full_width * 0.6
+        return line.width < 20 and len(line.text) < 30
+    return line.width < layout.full_width * 0.6

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -132,13 +133,18 @@ def _fill_years(root: Node, meta: dict) -> None:
                     obs["year"] = t.attrs.get(f"{role}_year") or year
 
 
+@lru_cache(maxsize=4096)
+def _spaced(title: str) -> re.Pattern:
+    """``title`` with any white space between its characters (item names recur)."""
+    return re.compile(r"\s*".join(re.escape(c) for c in title if not c.isspace()))
+
+
 def _refine_item_spans(root: Node, norm: str) -> None:
     """Give each service item the span of its own words inside its domain row."""
     for dom in root.find(Kind.SERVICE_DOMAIN):
         pos, end = dom.span
         for item in dom.children:
-            rx = re.compile(r"\s*".join(re.escape(c) for c in item.title if not c.isspace()))
-            m = rx.search(norm, pos, end)
+            m = _spaced(item.title).search(norm, pos, end)
             if m:
                 item.span = (m.start(), m.end())
                 pos = m.end()

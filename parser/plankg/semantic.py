@@ -53,6 +53,7 @@ fills ``region`` and ``level`` from the title and text first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from typing import Any
 
@@ -218,6 +219,7 @@ def _assign_domains(root: Node) -> None:
 
 # --- quantities and departments -------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def _fuzzy(text: str) -> re.Pattern:
     """A pattern for ``text`` as the source may write it: any spacing, either width."""
     parts = []
