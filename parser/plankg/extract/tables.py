@@ -352,9 +352,7 @@ def _indicator_rows(lines, j, layout, P, header: Header, table: Node, warnings, 
         if _stop(line, P):
             break
         if is_header_line(s, P):
-            if header_tokens and pending:
-                pass
-            j += 1
+            j += 1  # the header repeated after a page break
             continue
         if "\t" in s:
             if pending:
@@ -572,7 +570,6 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
     cur: Node | None = None
     content: list[Line] = []
     items: list[Line] = []
-    start_j = j
 
     def finish(end_line: Line | None) -> None:
         nonlocal cur
@@ -587,6 +584,14 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
         items.clear()
         cur = None
 
+    def open_domain(title: str, span: tuple[int, int]) -> Node:
+        """Close the current domain row and start the next one."""
+        nonlocal cur
+        finish(last_line)
+        cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=title, span=span)
+        table.children.append(cur)
+        return cur
+
     last_line: Line | None = None
     one_item_rows = "items" in roles and "index" in roles and not has_content
     while j < n:
@@ -595,10 +600,7 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
         group = _group_label(s, P) if one_item_rows else None
         if group:
             # "一、幼有所育": a group row of a list with one item per row
-            finish(last_line)
-            cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=group,
-                       span=(line.start, line.end))
-            table.children.append(cur)
+            open_domain(group, (line.start, line.end))
             last_line = line
             j += 1
             continue
@@ -618,11 +620,8 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
         if "\t" in s:
             cells = [c.strip() for c in s.split("\t")]
             if one_item_rows and sum(1 for c in cells if c) == 1:
-                group = _group_label(next(c for c in cells if c), P) or next(c for c in cells if c)
-                finish(last_line)
-                cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=group,
-                           span=(line.start, line.end))
-                table.children.append(cur)
+                only = next(c for c in cells if c)
+                open_domain(_group_label(only, P) or only, (line.start, line.end))
                 last_line = line
                 j += 1
                 continue
@@ -634,9 +633,7 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
                     cur = table.children[-1]
                     items.append(line)  # continue the previous domain
                 else:
-                    cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1),
-                               title=dom, span=(line.start, line.end))
-                    table.children.append(cur)
+                    open_domain(dom, (line.start, line.end))
             if row.get("content"):
                 content.append(Line(row["content"], line.start, line.end, line.no))
             if row.get("items"):
@@ -648,10 +645,7 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
             # one row on one line: "学有所教 为适龄儿童…权利。 学前教育幼儿资助，…（共4项）"
             head, _, rest = s.partition(" ")
             if len(head) <= 8 and not re.search(r"[。,，;；:：\d]", head) and rest.strip():
-                finish(last_line)
-                cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=head,
-                           span=(line.start, line.end))
-                table.children.append(cur)
+                open_domain(head, (line.start, line.end))
                 rest = rest.strip()
                 if has_content:
                     c_end = rest.find("。")
@@ -678,10 +672,7 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
             if label is None:
                 break
             text, used = label
-            finish(last_line)
-            cur = Node(Kind.SERVICE_DOMAIN, number=str(len(table.children) + 1), title=text,
-                       span=(line.start, lines[j + used - 1].end))
-            table.children.append(cur)
+            open_domain(text, (line.start, lines[j + used - 1].end))
             j += used
             last_line = lines[j - 1]
             state = "content" if has_content else "items"
@@ -703,8 +694,6 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
             finish(line)
             state = "domain"
     finish(last_line)
-    if j == start_j:
-        return j
     return j
 
 
