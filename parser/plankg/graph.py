@@ -170,11 +170,8 @@ _IRI_SAFE = re.compile(r"[^A-Za-z0-9\-_.~]")
 
 def _seg(s: object) -> str:
     """One IRI path segment: ASCII outside ``A-Za-z0-9-_.~`` percent-encoded, other
-    printable non-ASCII characters (CJK) kept as they are, which IRIs allow.
-
-    (``vocab.id_iri`` means to do the same, but ``urllib.parse.quote`` ignores
-    non-ASCII ``safe`` characters and so encodes CJK; this is the readable form the
-    vocab table shows.)
+    printable non-ASCII characters (CJK) kept as they are, which IRIs allow
+    (``urllib.parse.quote`` would encode them even when listed as safe).
 
     >>> _seg("省民政厅"), _seg("3-1"), _seg("a/b c")
     ('省民政厅', '3-1', 'a%2Fb%20c')

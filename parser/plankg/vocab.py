@@ -4,7 +4,7 @@ An undefined term fails at import time (``PK.nosuch`` raises ``AttributeError``)
 ``tests/test_vocab.py`` asserts that every name here is declared in the ontology with
 labels and comments in @zh and @en, and vice versa.
 
-IRI patterns (one per kind; no blank nodes). ``{plan}`` is ``ID + "plan/" + plan_id``
+IRI patterns (one per kind; no blank nodes; built by ``plankg.graph.iri``). ``{plan}`` is ``ID + "plan/" + plan_id``
 where ``plan_id`` is the file stem slug (``sichuan-2021-public-services``):
 
 =================  ===============================================  ======================
@@ -36,8 +36,6 @@ service domain     ``DOMAIN + slug``                                幼有所育
 =================  ===============================================  ======================
 """
 from __future__ import annotations
-
-from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
@@ -100,19 +98,6 @@ class _Namespace:
 
 
 PK = _Namespace(PK_NS, CLASSES + PROPERTIES)
-
-
-def id_iri(*parts: str) -> str:
-    """An instance IRI from path parts, each percent-encoded but keeping CJK readable.
-
-    >>> id_iri("plan", "sichuan-2021-public-services", "chapter", "4")
-    'https://w3id.org/plankg/id/plan/sichuan-2021-public-services/chapter/4'
-    """
-    return ID + "/".join(quote(str(p), safe="-_.~" + "".join(_cjk(str(p)))) for p in parts)
-
-
-def _cjk(s: str) -> set[str]:
-    return {c for c in s if ord(c) > 0x2E7F}
 
 
 # Standard vocabularies reused (see ontology/external.ttl)
