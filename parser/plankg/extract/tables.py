@@ -287,7 +287,7 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
         if c.role in ("baseline", "target") and c.year:
             table.attrs[f"{c.role}_year"] = c.year
     if ttype == "indicators":
-        end = _indicator_rows(lines, j, layout, P, header, table, warnings, tokens)
+        end = _indicator_rows(lines, j, P, header, table, warnings)
     elif ttype == "services":
         end = _service_rows(lines, j, layout, P, header, table, warnings, tokens)
     else:
@@ -332,7 +332,7 @@ def _domain_label(s: str) -> str | None:
 
 # ------------------------------------------------------------ indicator rows
 
-def _indicator_rows(lines, j, layout, P, header: Header, table: Node, warnings, header_tokens) -> int:
+def _indicator_rows(lines, j, P, header: Header, table: Node, warnings) -> int:
     roles = header.roles
     years = {c.role: c.year for c in header.columns if c.role in ("baseline", "target")}
     try:
