@@ -66,6 +66,18 @@ BAD = [
      "1: E200 bad data file: unknown part of speech 'noun'"),
     ("stopwords-duplicate", "stopwords", "建设\n提升\n建设\n",
      "3: E200 bad data file: duplicate word '建设' (first on line 1)"),
+    ("topics-kind", "topics", "topic\tkind\tterms\trelated\n托育\tservices\t托位\t-\n",
+     "2: E200 bad data file: kind 'services' not one of ['outcome', 'population', 'service']"),
+    ("topics-term-twice", "topics",
+     "topic\tkind\tterms\trelated\n托育\tservice\t托位\t-\n婴幼儿\tpopulation\t托位\t-\n",
+     "3: E200 bad data file: duplicate term '托位' (first on line 2)"),
+    ("topics-related-undefined", "topics",
+     "topic\tkind\tterms\trelated\n健康成效\toutcome\t预期寿命\t公共卫生\n",
+     "2: E200 bad data file: related topic '公共卫生' is not defined"),
+    ("topics-related-population", "topics",
+     "topic\tkind\tterms\trelated\n老年人\tpopulation\t老年人\t-\n"
+     "健康成效\toutcome\t预期寿命\t老年人\n",
+     "3: E200 bad data file: related topic '老年人' is not a service topic"),
 ]
 
 

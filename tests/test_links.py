@@ -89,3 +89,27 @@ def test_enrich_link_targets_follow_graph_paths():
     assert (d["name"], d["role"]) == ("省住房城乡建设厅", "lead")
     assert text[d["span"][0]:d["span"][1]] == "省住房城乡建设厅"
     assert plan.meta["region_code"] == "510000"
+
+
+def test_a_shared_population_alone_does_not_link():
+    # both serve 残疾人 (a population topic), but a rehabilitation centre does not
+    # raise subsidy coverage: no link; a shared service (康复) does link
+    projects = [{"key": "p", "name": "残疾人康复设施建设工程", "text": "新建残疾人康复中心 12 所。",
+                 "domain": "弱有所扶"}]
+    targets = [{"key": "subsidy", "name": "困难残疾人生活补贴覆盖率", "domain": "弱有所扶"},
+               {"key": "rehab", "name": "残疾儿童康复服务覆盖率", "domain": "弱有所扶"}]
+    got = [link["target"] for link in link_projects(projects, targets, [])["p"]]
+    assert got == ["rehab"]
+
+
+def test_an_outcome_links_to_the_services_that_serve_it():
+    # 预期寿命 is an outcome topic whose related services include 公共卫生
+    projects = [{"key": "p", "name": "疾病预防控制体系建设工程", "text": "建设市级疾控中心 8 个。",
+                 "domain": "病有所医"},
+                {"key": "q", "name": "智慧图书馆建设工程", "text": "建成智慧图书馆 5 个。",
+                 "domain": "文体服务保障"}]
+    targets = [{"key": "life", "name": "人均预期寿命", "domain": "病有所医"}]
+    out = link_projects(projects, targets, [])
+    (link,) = out["p"]
+    assert link["target"] == "life" and "#公共卫生" in link["evidence"]
+    assert out["q"] == []

@@ -19,8 +19,11 @@ are ignored):
   single spaces (jieba's own format; comments allowed here, stripped before jieba
   sees the lines).
 * ``stopwords.txt`` — one word per line; words too general to link projects by.
-* ``topics.tsv`` — header ``topic<TAB>terms``: terms (space-separated) that signal one
-  topic, so texts that share a topic but no word can still be linked (托育 ~ 托位).
+* ``topics.tsv`` — header ``topic<TAB>kind<TAB>terms<TAB>related``: terms
+  (space-separated) that signal one topic, so texts that share a topic but no word can
+  still be linked (托育 ~ 托位); ``kind`` is ``service``, ``population`` (who a service
+  is for: never enough to link on its own) or ``outcome`` (预期寿命), whose ``related``
+  column names the service topics that serve it (``-`` for none).
 * ``patterns/<name>.jsonl`` — one JSON object per line with a ``type`` key; the
   keys each type needs are listed in :data:`PATTERN_SCHEMAS`.
 
@@ -273,23 +276,53 @@ def patterns(name: str, path: Path | None = None) -> tuple[dict[str, Any], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
-def topics(path: Path | None = None) -> dict[str, str]:
-    """``{term: topic}`` from ``topics.tsv``; a term in two topics is an error.
+TOPIC_KINDS = frozenset({"service", "population", "outcome"})
 
-    >>> topics()["托位"] == topics()["托育"]
-    True
+
+@dataclass(frozen=True)
+class Topics:
+    """The topic vocabulary: which topic each term signals, each topic's kind and,
+    for an outcome, the service topics that serve it."""
+
+    term_topic: dict[str, str]
+    kind: dict[str, str]
+    related: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=None)
+def topics(path: Path | None = None) -> Topics:
+    """The topics of ``topics.tsv``; a term in two topics is an error, as is a kind
+    outside :data:`TOPIC_KINDS` or a related topic that is not defined.
+
+    >>> t = topics()
+    >>> t.term_topic["托位"] == t.term_topic["托育"], t.kind[t.term_topic["托位"]]
+    (True, 'service')
     """
     path = path or DATA_DIR / "topics.tsv"
-    out: dict[str, str] = {}
+    term_topic: dict[str, str] = {}
+    kind: dict[str, str] = {}
+    related: dict[str, tuple[str, ...]] = {}
     seen: dict[str, int] = {}
     topics_seen: dict[str, int] = {}
-    for no, (topic, terms) in read_tsv(path, ("topic", "terms")):
+    pending: list[tuple[int, str, tuple[str, ...]]] = []
+    for no, (topic, k, terms, rel) in read_tsv(path, ("topic", "kind", "terms", "related")):
         _unique(path, no, topic, topics_seen, "topic")
+        if k not in TOPIC_KINDS:
+            raise _error(path, no, f"kind {k!r} not one of {sorted(TOPIC_KINDS)}")
         words = terms.split()
         if not words:
             raise _error(path, no, f"topic {topic!r} has no terms")
         for w in words:
             _unique(path, no, w, seen, "term")
-            out[w] = topic
-    return out
+            term_topic[w] = topic
+        kind[topic] = k
+        rel_topics = () if rel == "-" else tuple(rel.split())
+        pending.append((no, topic, rel_topics))
+    for no, topic, rel_topics in pending:
+        for r in rel_topics:
+            if r not in kind:
+                raise _error(path, no, f"related topic {r!r} is not defined")
+            if kind[r] != "service":
+                raise _error(path, no, f"related topic {r!r} is not a service topic")
+        related[topic] = rel_topics
+    return Topics(term_topic, kind, related)

@@ -7,7 +7,9 @@ user dictionary stay whole: 城镇老旧小区) weighing 1, plus the parts searc
 units, single characters and numbers removed; a project's name counts fully and its
 description at :data:`TEXT_WEIGHT`. Each topic of ``data/topics.tsv`` that a text
 mentions adds a feature ``#topic`` (weight :data:`TOPIC_WEIGHT`), so texts about the
-same thing in different words still meet (托育服务机构 ~ 婴幼儿托位数). A term that is a signal term or label of a service
+same thing in different words still meet (托育服务机构 ~ 婴幼儿托位数); an outcome topic
+(预期寿命) adds the service topics that serve it at :data:`RELATED_WEIGHT`, and a
+population topic (残疾人) adds to the score but is never enough evidence alone. A term that is a signal term or label of a service
 domain in ``ontology/domains.ttl`` (托位, 全民健身) weighs :data:`SIGNAL_WEIGHT` times
 as much: it is the vocabulary indicators and service items are named in.
 
@@ -36,6 +38,7 @@ OTHER_DOMAIN_FACTOR = 0.3
 THRESHOLD = 0.15
 MAX_LINKS = 5
 TOPIC_WEIGHT = 1.5
+RELATED_WEIGHT = 0.5
 TOPIC_PREFIX = "#"
 MAX_EVIDENCE = 5
 
@@ -95,16 +98,31 @@ def _signal_terms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def _topic_pattern() -> tuple[re.Pattern, dict[str, str]]:
-    terms = datafiles.topics()
-    rx = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
-    return rx, terms
+def _topic_pattern() -> re.Pattern:
+    terms = datafiles.topics().term_topic
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
 
 
-def _topics(text: str) -> list[tuple[str, str]]:
-    """(topic feature, term) for every topic term in ``text`` (``data/topics.tsv``)."""
-    rx, terms = _topic_pattern()
-    return [(TOPIC_PREFIX + terms[m.group()], m.group()) for m in rx.finditer(text)]
+def _topics(text: str) -> list[tuple[str, float]]:
+    """(topic feature, weight factor) for every topic term in ``text``
+    (``data/topics.tsv``); an outcome topic (预期寿命) also brings the service topics
+    that serve it, at :data:`RELATED_WEIGHT`."""
+    vocab = datafiles.topics()
+    out: list[tuple[str, float]] = []
+    for m in _topic_pattern().finditer(text):
+        topic = vocab.term_topic[m.group()]
+        out.append((TOPIC_PREFIX + topic, 1.0))
+        out.extend((TOPIC_PREFIX + r, RELATED_WEIGHT) for r in vocab.related.get(topic, ()))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _population() -> frozenset[str]:
+    """Topic features and terms of kind ``population``: who a service is for."""
+    vocab = datafiles.topics()
+    pop = {t for t, k in vocab.kind.items() if k == "population"}
+    return frozenset({TOPIC_PREFIX + t for t in pop}
+                     | {w for w, t in vocab.term_topic.items() if t in pop})
 
 
 def _vector(entry: dict[str, Any]) -> Counter:
@@ -121,12 +139,12 @@ def _vector(entry: dict[str, Any]) -> Counter:
         if t in signal:
             v[t] *= SIGNAL_WEIGHT
     # topics: a shared topic counts even where the words differ (托育 ~ 托位)
-    seen: set[str] = set()
+    best: dict[str, float] = {}
     for weight, part in ((TOPIC_WEIGHT, name), (TOPIC_WEIGHT * TEXT_WEIGHT, text)):
-        for feature, _term in _topics(part):
-            if feature not in seen:
-                v[feature] += weight
-                seen.add(feature)
+        for feature, factor in _topics(part):
+            best[feature] = max(best.get(feature, 0.0), weight * factor)
+    for feature, weight in best.items():
+        v[feature] += weight
     return v
 
 
@@ -142,9 +160,17 @@ def _evidence(shared: Iterable[tuple[str, float]]) -> list[str]:
 
 
 def _enough(evidence: list[str]) -> bool:
-    """One short common word (儿童, 服务) is not enough to link by; a shared topic,
-    a longer term or two terms are."""
-    return len(evidence) >= 2 or any(t.startswith(TOPIC_PREFIX) or len(t) >= 3 for t in evidence)
+    """One short common word (儿童, 服务) is not enough to link by; a shared service
+    or outcome topic, a longer term or two terms are. Who a service is for (a
+    population topic or term: 残疾人, 退役军人) never counts: a rehabilitation centre
+    and a subsidy both serve 残疾人 and measure different things.
+
+    >>> _enough(["#托育"]), _enough(["#残疾人"]), _enough(["残疾人", "康复"])
+    (True, False, False)
+    """
+    pop = _population()
+    strong = [t for t in evidence if t not in pop]
+    return len(strong) >= 2 or any(t.startswith(TOPIC_PREFIX) or len(t) >= 3 for t in strong)
 
 
 def link_projects(projects: list[dict[str, Any]], indicators: list[dict[str, Any]],
