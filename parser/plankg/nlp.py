@@ -52,6 +52,27 @@ def segment_for_search(text: str) -> list[str]:
     return jieba_module().lcut_for_search(text)
 
 
+def segment_with_parts(text: str) -> tuple[list[str], list[str]]:
+    """``(words, parts)``: jieba's accurate-mode words, and the extra 2- and 3-character
+    parts of longer words that search mode would add (its rule, applied to the words
+    already cut, so the text is segmented once instead of twice).
+
+    >>> words, parts = segment_with_parts("城镇老旧小区改造")
+    >>> "城镇老旧小区" in words, "小区" in parts
+    (True, True)
+    """
+    jb = jieba_module()
+    freq = jb.dt.FREQ
+    words = jb.lcut(text)
+    parts = []
+    for w in words:
+        if len(w) > 2:
+            parts += [w[i:i + 2] for i in range(len(w) - 1) if freq.get(w[i:i + 2])]
+        if len(w) > 3:
+            parts += [w[i:i + 3] for i in range(len(w) - 2) if freq.get(w[i:i + 3])]
+    return words, parts
+
+
 @lru_cache(maxsize=None)
 def get_nlp() -> "Language":
     """The cached spaCy pipeline (blank Chinese, jieba segmenter, domain span ruler)."""

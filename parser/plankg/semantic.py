@@ -236,6 +236,11 @@ def _locate(plan: Plan, node: Node, rel: int, found_text: str, cursor: int) -> t
     guess = lo + rel
     if src[guess:guess + len(found_text)] == found_text:
         return guess, guess + len(found_text)
+    at = src.find(found_text, max(cursor, lo), hi)
+    if at < 0:
+        at = src.find(found_text, lo, hi)
+    if at >= 0:  # verbatim elsewhere in the node: no pattern to compile
+        return at, at + len(found_text)
     pattern = _fuzzy(found_text)
     m = pattern.search(src, max(cursor, lo), hi) or pattern.search(src, lo, hi)
     if m:

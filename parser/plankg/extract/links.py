@@ -63,16 +63,11 @@ def _weighted_terms(text: str) -> tuple[tuple[str, float], ...]:
     """(term, weight): words of jieba's accurate mode count 1, the extra parts that
     search mode adds (托位 of 婴幼儿托位) count :data:`PART_WEIGHT`, so a long
     compound does not outweigh the rest of the name."""
-    from ..nlp import segment, segment_for_search
+    from ..nlp import segment_with_parts
 
-    words = segment(text)
+    words, parts = segment_with_parts(text)
     out = [(w, 1.0) for w in words if _keep(w)]
-    whole = Counter(words)
-    for w in segment_for_search(text):
-        if whole[w] > 0:
-            whole[w] -= 1
-        elif _keep(w):
-            out.append((w, PART_WEIGHT))
+    out += [(w, PART_WEIGHT) for w in parts if _keep(w)]
     return tuple(out)  # cached: indicator and item names recur across plans
 
 
