@@ -286,15 +286,19 @@ def load(files: tuple[Path, ...], store: Path | None, jobs: int) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write here instead of stdout.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
+@click.option("--no-cache", is_flag=True,
+              help="Evaluate even when the store's result cache holds this query's result.")
 @_errors_to_click
 def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
-          list_: bool) -> None:
+          list_: bool, no_cache: bool) -> None:
     """Run QUERY: a name from queries/ (indicators), a .rq file, or inline SPARQL.
 
     Queries see the union of every plan's graph and the ontology graph; the usual
     prefixes (pk: dcterms: skos: rdfs: xsd: prov: oa: org: qb:) are predeclared.
+    A result is kept in the store's cache (plankg-cache/ inside it) until the store
+    changes, so asking again is instant.
     """
-    from plankg.queries import available, format_results, resolve
+    from plankg.queries import available, execute, resolve
 
     if list_ or query is None:
         names = available()
@@ -304,13 +308,7 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
         _out("".join(f"{n.ljust(width)}  {s}\n" for n, s in names.items()))
         return
     _name, sparql = resolve(query)
-    with _open_store(store, read_only=True) as st:
-        results = st.query(sparql)
-        try:
-            text = format_results(results, fmt)
-        except (OSError, ValueError, SyntaxError) as e:
-            raise PlanKGError.make("E402", reason=" ".join(str(e).split())) from None
-    _out(text, output)
+    _out(execute(sparql, fmt, store, use_cache=not no_cache), output)
 
 
 @main.command()

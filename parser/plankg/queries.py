@@ -78,6 +78,40 @@ def resolve(query: str) -> tuple[str, str]:
     return "inline", query
 
 
+# --- running --------------------------------------------------------------------------
+
+def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = None, *,
+            use_cache: bool = True) -> str:
+    """Run ``sparql`` on the store (read-only) and return the formatted result.
+
+    The result is served from, and saved to, the store's result cache
+    (:mod:`plankg.cache`) unless ``use_cache`` is False; a cache hit opens no store.
+
+    Raises:
+        StoreError: E301 when there is no store; QueryError: E401/E402.
+    """
+    from plankg import cache
+    from plankg.store import Store, default_store_path
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    path = Path(store) if store is not None else default_store_path()
+    state = cache.fingerprint(path) if use_cache else None
+    if state is not None:
+        hit = cache.lookup(path, state, sparql, fmt)
+        if hit is not None:
+            return hit
+    with Store(path, read_only=True) as st:
+        results = st.query(sparql)
+        try:
+            text = format_results(results, fmt)
+        except (OSError, ValueError, SyntaxError) as e:
+            raise PlanKGError.make("E402", reason=" ".join(str(e).split())) from None
+    if state is not None:
+        cache.save(path, state, sparql, fmt, text)
+    return text
+
+
 # --- formatting ----------------------------------------------------------------------
 
 def term_text(term: object) -> str:
