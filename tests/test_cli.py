@@ -213,7 +213,8 @@ def test_build_loads_the_corpus_and_summarises(tmp_path, monkeypatch):
     _sample_file(corpus, "b.txt", "贵州省", "", "3-1")
     (corpus / "a.meta.toml").write_text("region = '四川省'\n", encoding="utf-8")
     monkeypatch.setenv("PLANKG_CORPUS", str(corpus))
-    r = run("build")
+    # --jobs 1: the stand-in parser of _isolated exists in this process only
+    r = run("build", "--jobs", "1")
     assert r.exit_code == 0, r.output
     assert "plans: 2" in r.stdout
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("四川省"))
@@ -233,6 +234,16 @@ def test_build_with_jobs_uses_the_real_parser(tmp_path, monkeypatch):
     assert "plans: 2" in r.stdout
     rows = list(csv.reader(io.StringIO(run("query", "measures", "--format", "csv").stdout)))
     assert [r[3] for r in rows[1:]] == ["推进托育服务", "推进托育服务"]
+
+
+def test_build_jobs_default_uses_the_cores_and_no_more_than_the_files(monkeypatch):
+    from plankg import build
+
+    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3, 4, 5, 6, 7})
+    assert build.default_jobs(100) == build.MAX_DEFAULT_JOBS
+    assert build.default_jobs(3) == 3
+    monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert build.default_jobs(100) == 2
 
 
 def test_stats(loaded):

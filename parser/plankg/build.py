@@ -29,6 +29,21 @@ from .errors import PlanKGError
 from .vocab import ONTOLOGY_GRAPH
 
 BATCH_BYTES = 32 * 2**20  # bulk-load when this much N-Quads text is waiting
+MAX_DEFAULT_JOBS = 4      # each worker holds jieba's dictionary (~150 MB)
+
+
+def default_jobs(n_files: int) -> int:
+    """Workers when ``--jobs`` is not given: one per CPU core this process may use,
+    at most :data:`MAX_DEFAULT_JOBS` and never more than there are files.
+
+    >>> default_jobs(1)
+    1
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_JOBS, n_files))
 
 
 def plan_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | None, bytes | None, str | None]:

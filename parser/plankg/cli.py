@@ -313,12 +313,13 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
 
 @main.command()
 @store_option
-@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
-              help="Parse in N processes (the store is written by this one).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help="Parse in N processes (the store is written by this one) "
+                   "[default: one per CPU core, at most 4].")
 @click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Corpus directory [default: $PLANKG_CORPUS, else the repository's corpus/].")
 @_errors_to_click
-def build(store: Path | None, jobs: int, corpus: Path | None) -> None:
+def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
     """Load every plan in corpus/ and print a summary.
 
     All-or-nothing like `load`: a file that fails to parse is reported and the
@@ -331,10 +332,11 @@ def build(store: Path | None, jobs: int, corpus: Path | None) -> None:
     files = corpus_files(d)
     if not files:
         raise click.ClickException(f"{d}: no plan files (*.txt, *.html) in the corpus")
-    from plankg.build import build_store
+    from plankg.build import build_store, default_jobs
     from plankg.store import default_store_path
 
     path = store or default_store_path()
+    jobs = jobs or default_jobs(len(files))
     warnings: list[str] = []
     with click.progressbar(length=len(files), label="parsing", file=sys.stderr,
                            show_pos=True) as bar:
