@@ -94,3 +94,22 @@ def test_long_title_line_is_the_title(tmp_path):
         "第一章 总体要求", "推进托育服务。支持建设。", ""]))
     assert plan.meta["title"] == "新疆维吾尔自治区“十四五”基本公共服务规划"
     assert plan.meta["region"] == "新疆维吾尔自治区" and not plan.root.find(Kind.UNKNOWN)
+
+
+def test_cumulative_targets_in_brackets(tmp_path):
+    """``[5]`` / ``（3000）`` / ``【20】``: a target summed over the period, still a number."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 发展目标", "序号 指标 单位 2020年 2025年 属性",
+        "1 新增中小学学位 万个 — [5] 预期性",
+        "2 新增社区养老服务床位 张 — （3000） 预期性",
+        "3 新增公办托位 个 【1200】 【2000】 预期性",
+        "4 学前教育毛入园率 % 89.5 ≥95 预期性",
+        "第二章 重点任务", "推进托育服务。支持建设。", ""]))
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [(r.title, r.attrs["target"]["value"], r.attrs["target"]["comparator"]) for r in rows] == [
+        ("新增中小学学位", "5", ""), ("新增社区养老服务床位", "3000", ""), ("新增公办托位", "2000", ""),
+        ("学前教育毛入园率", "95", "≥")]
+    assert rows[0].attrs["target"]["cumulative"] is True and rows[0].attrs["baseline"]["value"] is None
+    assert rows[2].attrs["baseline"]["value"] == "1200"
+    assert "cumulative" not in rows[3].attrs["target"]
+

@@ -45,6 +45,7 @@ _VALUE = re.compile(
 _COMPARATOR = {">=": "≥", "<=": "≤", "＞": ">", "＜": "<", "大于": ">", "小于": "<",
                "高于": ">", "低于": "<", "超过": ">", "不低于": "≥", "不少于": "≥",
                "不高于": "≤", "不超过": "≤", "以上": "≥", "以下": "≤", "以内": "≤"}
+_BRACKETED = re.compile(r"^(?:\[(?P<a>[^\]]+)\]|【(?P<b>[^】]+)】|〔(?P<c>[^〕]+)〕|[(（](?P<d>[^()（）]+)[)）])$")
 _UNIT_TAIL = re.compile(r"[(（]\s*(?P<u>[^()（）、,，。]{1,8}?)\s*[)）]\s*$")
 _COUNT = re.compile(r"[(（]\s*共\s*(?P<n>\d+)\s*项\s*[)）]")
 _SENTENCE_PUNCT = re.compile(r"[。,，;；]")
@@ -199,6 +200,13 @@ def parse_value(tok: str, P: Structure) -> dict[str, Any] | None:
     if _DASH.match(t):
         return obs
     m = _VALUE.match(t)
+    if not m:
+        # "[5]", "（3000）", "【20】": a target summed over the period (累计), bracketed
+        b = _BRACKETED.match(t)
+        if b:
+            m = _VALUE.match(next(g for g in b.groups() if g))
+            if m:
+                obs["cumulative"] = True
     if m:
         obs["value"] = _plain_decimal(m.group("num"))
         if m.group("max"):
