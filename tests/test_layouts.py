@@ -113,3 +113,29 @@ def test_cumulative_targets_in_brackets(tmp_path):
     assert rows[2].attrs["baseline"]["value"] == "1200"
     assert "cumulative" not in rows[3].attrs["target"]
 
+
+def test_column_ends_at_a_numbered_heading_of_another_style(tmp_path):
+    """Projects numbered （1）（2）; the next line ``3.特殊教育`` is the body's heading."""
+    plan = parse_text(tmp_path, "\n".join([
+        "一、主要任务", "（一）学有所教", "1.学前教育",
+        "（1）扩大学位供给。新建公办幼儿园60所。",
+        "专栏2 教育扩容工程",
+        "（1）中小学建设工程：新建中小学45所。",
+        "（2）乡村教师支持计划：每年补充乡村教师600名。",
+        "3.特殊教育",
+        "（1）提升特殊教育保障水平。每个县办好1所特殊教育学校。", ""]))
+    (col,) = plan.root.find(Kind.COLUMN)
+    assert [p.title for p in col.children] == ["中小学建设工程", "乡村教师支持计划"]
+    assert [t.title for t in plan.root.find(Kind.KEY_TASK)] == ["扩大学位供给", "提升特殊教育保障水平"]
+
+
+def test_project_numbering_style_is_kept_inside_a_column(tmp_path):
+    """``1.…`` inside a project numbered （1） belongs to its description."""
+    plan = parse_text(tmp_path, "\n".join([
+        "一、主要任务", "专栏1 托育工程",
+        "（1）托育机构建设工程：新建托育机构200个，重点推进：",
+        "1.社区托育点建设",
+        "（2）托育人才培训计划：每年培训保育人员2000人次。", "二、保障措施", "加强组织领导。落实责任。", ""]))
+    (col,) = plan.root.find(Kind.COLUMN)
+    assert [(p.number, p.title) for p in col.children] == [("1", "托育机构建设工程"), ("2", "托育人才培训计划")]
+    assert "社区托育点建设" in col.children[0].text

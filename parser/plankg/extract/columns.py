@@ -42,6 +42,8 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     current: Node | None = None
     desc: list[Line] = []
     expected = 1
+    style: str | None = None  # how the first project is numbered; the others follow it
+    sublist: dict[str, int] = {}  # next number of a list inside a description, by style
 
     def close() -> None:
         if current is not None:
@@ -58,9 +60,19 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
         if (h is not None and (h["rank"] <= 5 and not _project_like(h, expected))) \
                 or P.caption.match(s) or P.column_header.match(s):
             break
+        if h is not None and current is not None and h["rank"] >= 6 \
+                and not (_project_like(h, expected) and _number_style(s) == style):
+            # "3.特殊教育" after （1）（2） projects is the body's next heading; a list
+            # inside a description starts at 1 and counts on
+            if h["number"] != sublist.get(h["style"], 1):
+                break
+            sublist[h["style"]] = h["number"] + 1
         proj = _project_line(s, expected, P)
+        if proj is not None and style is not None and _number_style(s) != style:
+            proj = None  # "1.…" inside a project numbered （1）: part of its description
         if proj is not None:
             close()
+            style = _number_style(s)
             pnum, name, inline_desc = proj
             current = Node(Kind.PROJECT, number=str(pnum), title=name, text=inline_desc,
                            span=(line.start, line.end))
@@ -87,6 +99,17 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
 
 def _short_title(line: Line, P: Structure) -> bool:
     return len(line.text) <= 30 and not ends_sentence(line.text) and not P.project.match(line.text)
+
+
+def _number_style(s: str) -> str:
+    """How a project line is numbered: ``(1)``, ``1.`` (also ``1、``), ``1 `` or a tab row."""
+    if "\t" in s:
+        return "tab"
+    t = s.lstrip()
+    if t[:1] in "(（":
+        return "(1)"
+    m = re.match(r"\d{1,2}\s*([.、．])?", t)
+    return "1." if m and m.group(1) else "1"
 
 
 def _project_like(h: dict, expected: int) -> bool:
