@@ -113,3 +113,28 @@ def test_an_outcome_links_to_the_services_that_serve_it():
     (link,) = out["p"]
     assert link["target"] == "life" and "#公共卫生" in link["evidence"]
     assert out["q"] == []
+
+
+def test_service_items_do_not_crowd_out_indicators():
+    # six items match better than the indicator; the indicator still gets its link
+    projects = [{"key": "p", "name": "养老服务设施建设工程", "text": "新建养老服务设施 30 个。",
+                 "domain": "老有所养"}]
+    items = [{"key": f"item/{i}", "name": f"养老服务设施{s}", "domain": "老有所养"}
+             for i, s in enumerate("甲乙丙丁戊己")]
+    indicators = [{"key": "ind", "name": "社区养老服务设施覆盖率", "domain": "老有所养"}]
+    got = link_projects(projects, indicators, items)["p"]
+    targets = [link["target"] for link in got]
+    assert "ind" in targets
+    assert sum(t.startswith("item/") for t in targets) == 5
+
+
+def test_topics_come_from_the_spacy_pipeline():
+    from plankg.nlp import analyse, get_nlp
+
+    assert {"domain_terms", "topic_terms"} <= set(get_nlp().pipe_names)
+    doc = analyse("每千人口3岁以下婴幼儿托位数")
+    labels = {(sp.text, sp.label_) for sp in doc.spans["topic"]}
+    # 托位 sits inside the jieba token 婴幼儿托位: the span is that whole token
+    assert any(label == "托育" and "托位" in text for text, label in labels)
+    tokens = [t.text for t in doc]
+    assert "".join(tokens) == "每千人口3岁以下婴幼儿托位数"

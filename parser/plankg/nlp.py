@@ -8,18 +8,27 @@ calls it) stays cheap.
   (validated by :mod:`plankg.datafiles` first; jieba's own logging is silenced).
 * :func:`segment` / :func:`segment_for_search` — ``jieba.lcut`` / ``lcut_for_search``.
 * :func:`get_nlp` — ``spacy.blank("zh")`` with the jieba segmenter (which uses the same
-  global jieba, hence the same user dictionary) plus a ``span_ruler`` named
-  ``domain_terms`` writing ``doc.spans["domain"]``: one phrase pattern per signal term
-  and label of the nine service domains in ``ontology/domains.ttl``, labelled with the
-  domain's prefLabel. The ruler matches whole jieba tokens only (a term inside a longer
-  token is missed); :func:`plankg.extract.domains.classify` uses a character regex
-  instead and is what the semantic layer relies on. When ``domains.ttl`` cannot be
-  read the pipeline has no ruler (``"domain_terms" not in nlp.pipe_names``).
+  global jieba, hence the same user dictionary) and two span rulers whose patterns
+  are data:
+
+  - ``domain_terms`` writes ``doc.spans["domain"]``: one phrase pattern per signal
+    term and label of the nine service domains in ``ontology/domains.ttl``, labelled
+    with the domain's prefLabel (whole jieba tokens only);
+  - ``topic_terms`` (a plankg component) writes ``doc.spans["topic"]``: each term of
+    ``data/topics.tsv`` found in the text, as a span expanded to token boundaries and
+    labelled with its topic (a term is often inside a token or across two, where
+    phrase patterns miss it).
+
+  The linker (:mod:`plankg.extract.links`) takes its words, topics and signal terms
+  from these Docs. The domain classifier of the semantic layer uses a character regex
+  over the same domain vocabulary (it reads long texts, which are not segmented).
+  When ``domains.ttl`` cannot be read the pipeline has no domain ruler.
 """
 from __future__ import annotations
 
 import io
 import logging
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +36,7 @@ from . import datafiles
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 
 @lru_cache(maxsize=None)
@@ -53,24 +63,28 @@ def segment_for_search(text: str) -> list[str]:
 
 
 def segment_with_parts(text: str) -> tuple[list[str], list[str]]:
-    """``(words, parts)``: jieba's accurate-mode words, and the extra 2- and 3-character
-    parts of longer words that search mode would add (its rule, applied to the words
-    already cut, so the text is segmented once instead of twice).
+    """``(words, parts)``: jieba's accurate-mode words, and the extra parts search mode
+    would add (:func:`search_parts`), segmenting the text once instead of twice.
 
     >>> words, parts = segment_with_parts("城镇老旧小区改造")
     >>> "城镇老旧小区" in words, "小区" in parts
     (True, True)
     """
-    jb = jieba_module()
-    freq = jb.dt.FREQ
-    words = jb.lcut(text)
+    words = jieba_module().lcut(text)
+    return words, search_parts(words)
+
+
+def search_parts(words: list[str]) -> list[str]:
+    """The 2- and 3-character parts of longer words that jieba's search mode adds
+    (its own rule: parts found in its dictionary), for words already cut."""
+    freq = jieba_module().dt.FREQ
     parts = []
     for w in words:
         if len(w) > 2:
             parts += [w[i:i + 2] for i in range(len(w) - 1) if freq.get(w[i:i + 2])]
         if len(w) > 3:
             parts += [w[i:i + 3] for i in range(len(w) - 2) if freq.get(w[i:i + 3])]
-    return words, parts
+    return parts
 
 
 @lru_cache(maxsize=None)
@@ -95,4 +109,45 @@ def get_nlp() -> "Language":
             for term in sorted({d.label, *d.alt_labels, *d.signal_terms}):
                 patterns.append({"label": d.label, "pattern": term})
         ruler.add_patterns(patterns)
+    _register_topic_component()
+    nlp.add_pipe("plankg_topic_terms", name="topic_terms")
     return nlp
+
+
+def _register_topic_component() -> None:
+    """Register the ``plankg_topic_terms`` component (once per process).
+
+    A topic term is often part of a jieba token (托位 in 婴幼儿托位) or straddles two
+    (医疗卫生服务 in 医疗卫生/服务体系), so neither phrase nor token patterns find it;
+    the component runs one regex of every term of ``data/topics.tsv`` (longest first)
+    over the Doc's text and keeps each match as a span expanded to token boundaries,
+    labelled with its topic, in ``doc.spans["topic"]``.
+    """
+    from spacy.language import Language
+
+    if Language.has_factory("plankg_topic_terms"):
+        return
+
+    @Language.factory("plankg_topic_terms")
+    def make_topic_terms(nlp: "Language", name: str):
+        vocab = datafiles.topics()
+        rx = re.compile("|".join(re.escape(t) for t in
+                                 sorted(vocab.term_topic, key=len, reverse=True)))
+        term_topic = vocab.term_topic
+
+        def topic_terms(doc: "Doc") -> "Doc":
+            spans = []
+            for m in rx.finditer(doc.text):
+                span = doc.char_span(m.start(), m.end(), label=term_topic[m.group()],
+                                     alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+            doc.spans["topic"] = spans
+            return doc
+
+        return topic_terms
+
+
+def analyse(text: str) -> "Doc":
+    """``text`` through the shared pipeline (see :func:`get_nlp`)."""
+    return get_nlp()(text)

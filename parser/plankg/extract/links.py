@@ -16,7 +16,8 @@ as much: it is the vocabulary indicators and service items are named in.
 Score = TF-IDF cosine between the project's and the target's term vectors (IDF over
 all projects and targets), plus :data:`DOMAIN_BONUS` when both carry the same domain,
 times :data:`OTHER_DOMAIN_FACTOR` when both carry different ones. Links scoring at
-least :data:`THRESHOLD` are kept, best first, at most :data:`MAX_LINKS` per project;
+least :data:`THRESHOLD` are kept, best first, at most :data:`MAX_LINKS` indicators and
+as many service items per project;
 each lists its evidence: the shared terms, heaviest first, dropping a term that is
 part of a longer one listed.
 """
@@ -35,7 +36,8 @@ PART_WEIGHT = 0.5
 SIGNAL_WEIGHT = 2.0
 DOMAIN_BONUS = 0.1
 OTHER_DOMAIN_FACTOR = 0.3
-THRESHOLD = 0.15
+OTHER_DOMAIN_TOPIC_FACTOR = 0.8
+THRESHOLD = 0.14
 MAX_LINKS = 5
 TOPIC_WEIGHT = 1.5
 RELATED_WEIGHT = 0.5
@@ -50,7 +52,7 @@ def key_terms(text: str) -> list[str]:
 
     Stopwords, units, single characters and numbers are removed.
     """
-    return [w for w, _ in _weighted_terms(text)]
+    return [w for w, _ in _analysis(text)[0]]
 
 
 def _keep(w: str) -> bool:
@@ -59,16 +61,35 @@ def _keep(w: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _weighted_terms(text: str) -> tuple[tuple[str, float], ...]:
-    """(term, weight): words of jieba's accurate mode count 1, the extra parts that
-    search mode adds (托位 of 婴幼儿托位) count :data:`PART_WEIGHT`, so a long
-    compound does not outweigh the rest of the name."""
-    from ..nlp import segment_with_parts
+def _analysis(text: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
+    """``(terms, topics)`` of ``text`` from the shared spaCy pipeline (:func:`plankg.nlp.get_nlp`).
 
-    words, parts = segment_with_parts(text)
-    out = [(w, 1.0) for w in words if _keep(w)]
-    out += [(w, PART_WEIGHT) for w in parts if _keep(w)]
-    return tuple(out)  # cached: indicator and item names recur across plans
+    Terms are (term, weight): the Doc's tokens (jieba's words) count 1, the extra
+    parts that jieba's search mode adds (托位 of 婴幼儿托位) :data:`PART_WEIGHT`, so a
+    long compound does not outweigh the rest of the name; a token the ``domain_terms``
+    ruler marks, or a part that is a domain signal term, :data:`SIGNAL_WEIGHT` times
+    as much.
+    Topics are (``#topic``, factor) for each span of the ``topic_terms`` ruler, plus,
+    for an outcome topic, the services that serve it at :data:`RELATED_WEIGHT`.
+    Cached: indicator and item names recur across plans.
+    """
+    from ..nlp import analyse, search_parts
+
+    doc = analyse(text)
+    words = [t.text for t in doc]
+    # a token the domain ruler marks (托位, 全民健身) is the vocabulary indicators and
+    # items are named in; so is a search-mode part that is a signal term
+    signal = {sp.text for sp in doc.spans.get("domain", ()) if len(sp) == 1}
+    signal_terms = _signal_terms()
+    terms = [(w, SIGNAL_WEIGHT if w in signal else 1.0) for w in words if _keep(w)]
+    terms += [(w, PART_WEIGHT * (SIGNAL_WEIGHT if w in signal_terms else 1.0))
+              for w in search_parts(words) if _keep(w)]
+    related = datafiles.topics().related
+    topics: list[tuple[str, float]] = []
+    for sp in doc.spans.get("topic", ()):
+        topics.append((TOPIC_PREFIX + sp.label_, 1.0))
+        topics += [(TOPIC_PREFIX + r, RELATED_WEIGHT) for r in related.get(sp.label_, ())]
+    return tuple(terms), tuple(topics)
 
 
 @lru_cache(maxsize=None)
@@ -93,25 +114,6 @@ def _signal_terms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def _topic_pattern() -> re.Pattern:
-    terms = datafiles.topics().term_topic
-    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
-
-
-def _topics(text: str) -> list[tuple[str, float]]:
-    """(topic feature, weight factor) for every topic term in ``text``
-    (``data/topics.tsv``); an outcome topic (预期寿命) also brings the service topics
-    that serve it, at :data:`RELATED_WEIGHT`."""
-    vocab = datafiles.topics()
-    out: list[tuple[str, float]] = []
-    for m in _topic_pattern().finditer(text):
-        topic = vocab.term_topic[m.group()]
-        out.append((TOPIC_PREFIX + topic, 1.0))
-        out.extend((TOPIC_PREFIX + r, RELATED_WEIGHT) for r in vocab.related.get(topic, ()))
-    return out
-
-
-@lru_cache(maxsize=None)
 def _population() -> frozenset[str]:
     """Topic features and terms of kind ``population``: who a service is for."""
     vocab = datafiles.topics()
@@ -124,20 +126,16 @@ def _vector(entry: dict[str, Any]) -> Counter:
     v: Counter = Counter()
     name = entry.get("name") or ""
     text = entry.get("text") or ""
-    for t, w in _weighted_terms(name):
-        v[t] += w
-    if text:
-        for t, w in _weighted_terms(text):
-            v[t] += TEXT_WEIGHT * w
-    signal = _signal_terms()
-    for t in v:
-        if t in signal:
-            v[t] *= SIGNAL_WEIGHT
-    # topics: a shared topic counts even where the words differ (托育 ~ 托位)
     best: dict[str, float] = {}
-    for weight, part in ((TOPIC_WEIGHT, name), (TOPIC_WEIGHT * TEXT_WEIGHT, text)):
-        for feature, factor in _topics(part):
-            best[feature] = max(best.get(feature, 0.0), weight * factor)
+    for weight, part in ((1.0, name), (TEXT_WEIGHT, text)):
+        if not part:
+            continue
+        terms, topics = _analysis(part)
+        for t, w in terms:
+            v[t] += weight * w
+        # a shared topic counts even where the words differ (托育 ~ 托位), once
+        for feature, factor in topics:
+            best[feature] = max(best.get(feature, 0.0), TOPIC_WEIGHT * weight * factor)
     for feature, weight in best.items():
         v[feature] += weight
     return v
@@ -152,6 +150,12 @@ def _evidence(shared: Iterable[tuple[str, float]]) -> list[str]:
             continue
         out.append(t)
     return out[:MAX_EVIDENCE]
+
+
+def _service_topic(evidence: list[str]) -> bool:
+    """Whether the evidence holds a shared topic that is not a population."""
+    pop = _population()
+    return any(t.startswith(TOPIC_PREFIX) and t not in pop for t in evidence)
 
 
 def _enough(evidence: list[str]) -> bool:
@@ -177,6 +181,7 @@ def link_projects(projects: list[dict[str, Any]], indicators: list[dict[str, Any
     a project without links maps to ``[]``.
     """
     targets = list(indicators) + list(items)
+    n_indicators = len(indicators)
     pvecs = [_vector(p) for p in projects]
     tvecs = [_vector(t) for t in targets]
     n_docs = len(pvecs) + len(tvecs)
@@ -194,19 +199,27 @@ def link_projects(projects: list[dict[str, Any]], indicators: list[dict[str, Any
     for p, pv in zip(projects, pvecs):
         pw, pn = weigh(pv)
         links = []
-        for t, (w, n) in zip(targets, tw):
+        for i, (t, (w, n)) in enumerate(zip(targets, tw)):
             shared = [(term, pw[term] * w[term]) for term in pw.keys() & w.keys()]
             if not shared:
                 continue
             score = sum(x for _, x in shared) / (pn * n)
+            evidence = _evidence(shared)
             pd, td = p.get("domain"), t.get("domain")
             if pd and td:
-                score = score + DOMAIN_BONUS if pd == td else score * OTHER_DOMAIN_FACTOR
+                if pd == td:
+                    score += DOMAIN_BONUS
+                else:  # a shared service topic outweighs a domain disagreement
+                    score *= (OTHER_DOMAIN_TOPIC_FACTOR if _service_topic(evidence)
+                              else OTHER_DOMAIN_FACTOR)
             score = min(score, 1.0)
-            evidence = _evidence(shared)
             if score >= threshold and _enough(evidence):
-                links.append({"target": t["key"], "score": round(score, 3),
-                              "evidence": evidence})
-        links.sort(key=lambda link: (-link["score"], str(link["target"])))
-        out[p["key"]] = links[:MAX_LINKS]
+                links.append((i < n_indicators, {"target": t["key"], "score": round(score, 3),
+                                                 "evidence": evidence}))
+        links.sort(key=lambda kl: (-kl[1]["score"], str(kl[1]["target"])))
+        # the cap is per kind: service items must not crowd out a project's indicators
+        kept = ([link for is_ind, link in links if is_ind][:MAX_LINKS]
+                + [link for is_ind, link in links if not is_ind][:MAX_LINKS])
+        kept.sort(key=lambda link: (-link["score"], str(link["target"])))
+        out[p["key"]] = kept
     return out
