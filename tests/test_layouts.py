@@ -139,3 +139,49 @@ def test_project_numbering_style_is_kept_inside_a_column(tmp_path):
     (col,) = plan.root.find(Kind.COLUMN)
     assert [(p.number, p.title) for p in col.children] == [("1", "托育机构建设工程"), ("2", "托育人才培训计划")]
     assert "社区托育点建设" in col.children[0].text
+
+def test_full_width_punctuation_counts_as_wide():
+    """，（）： are as wide as a Chinese character; measured half, a full PDF line of
+    text with them looked short and the page margin was set too low."""
+    from plankg.blocks import line_width
+    assert line_width("推进，托育（服务）：") == 10.0
+    assert line_width("推进,托育(服务):") == 8.0
+
+
+def test_short_lead_after_a_full_line_opens_the_next_key_task(tmp_path):
+    """PDF text, short paragraphs: most long lines are indented first lines, so the
+    margin is measured low; a paragraph ending with 。 past it is followed by one
+    opening with a lead phrase (the indentation that told them apart is gone)."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 总体要求", "第一节 基本原则",
+        "　　坚持尽力而为、量力而行。立足省情和财力，科学合理确定保障",
+        "范围和标准，既不脱离实际作出过高承诺，也不降低应尽的保障责任。",
+        "　　坚持统筹协调、补齐短板。推动公共资源向基层、农村和困难群",
+        "体倾斜，着力缩小城乡区域服务差距。",
+        "　　坚持改革创新、提质增效。创新公共服务提供方式，推动数字技",
+        "术与公共服务深度融合。",
+        "　　坚持政府主导、社会参与。强化政府保基本兜底线职责，引导社",
+        "会力量参与普惠性服务供给。",
+        "　　坚持城乡统筹、区域协调。推动城乡公共服务标准统一、制度并",
+        "轨，促进区域协调发展。",
+        "　　坚持共建共享、人人尽责。发挥群众主体作用，形成共建共治共",
+        "享的良好局面。", ""]))
+    assert [t.title for t in plan.root.find(Kind.KEY_TASK)] == [
+        "坚持尽力而为、量力而行", "坚持统筹协调、补齐短板", "坚持改革创新、提质增效",
+        "坚持政府主导、社会参与", "坚持城乡统筹、区域协调", "坚持共建共享、人人尽责"]
+
+
+def test_responsibility_note_wrapped_after_its_label(tmp_path):
+    """``（责任单位：`` ends a PDF line; the departments are on the next one."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 重点任务", "第一节 病有所医",
+        "　　健全基层医疗卫生服务网络。推进紧密型县域医共体建设，实施",
+        "村卫生室标准化改造，提升乡镇卫生院常见病诊治能力。（责任单位：",
+        "省卫生健康委、省医保局）",
+        "　　完善居家社区机构相协调的养老服务体系。发展街道区域养老服务",
+        "中心，推进特困人员供养服务设施转型升级。（省民政厅负责）", ""]))
+    tasks = plan.root.find(Kind.KEY_TASK)
+    assert [t.title for t in tasks] == ["健全基层医疗卫生服务网络", "完善居家社区机构相协调的养老服务体系"]
+    assert tasks[0].text.endswith("（责任单位：省卫生健康委、省医保局）")
+    assert not plan.root.find(Kind.UNKNOWN)
+

@@ -30,8 +30,9 @@ _MAYBE_HEADING = re.compile(r"[第零〇一二三四五六七八九十百两(（
 _MAYBE_HEADER = re.compile(r"指标|项目|领域|类别|序号|属性|性质|单位|服务内容")
 _NUMBERED_START = re.compile(r"^(?:\d{1,2}\s*[.、](?!\d)|[(（]\d{1,2}[)）])\s*[\u4e00-\u9fff]")
 _TOC_ENTRY = re.compile(r"(?:[.．·…。]{3,}|…{1,}|\s)\s*\d{1,3}\s*$")
+LEAD_START = re.compile(r"^[^。，,；;：:（(“\"\d]{4,20}。\S")
 _NOTE = re.compile(r"^[(（][^()（）]{2,80}[)）]。?$")
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
 
 
 class Line:
@@ -142,11 +143,17 @@ def ends_sentence(s: str) -> bool:
     (True, True, False)
     """
     if _SENTENCE_END.search(s):
-        return True
+        # "…能力。（责任单位：" opens a note that goes on on the next line
+        return not _unclosed_note(s)
     if s.endswith((")", "）")):
         k = max(s.rfind("("), s.rfind("（"))
         return k > 0 and bool(_SENTENCE_END.search(s[:k]))
     return False
+
+
+def _unclosed_note(s: str) -> bool:
+    k = max(s.rfind("("), s.rfind("（"))
+    return k >= 0 and max(s.rfind(")"), s.rfind("）")) < k
 
 
 def split_blocks(text: str, warnings: list[Warning_] | None = None,
@@ -270,7 +277,12 @@ def _continues(prev: Line, line: Line, layout: Layout, P: Structure) -> bool:
         return prev.width >= layout.full_width * 0.6
     # ends a sentence: continues only if the sentence ended right at the margin
     # and this line is not indented
-    return prev.width >= layout.full_width - 0.5 and line.width >= layout.full_width - 1.5
+    if not (prev.width >= layout.full_width - 0.5 and line.width >= layout.full_width - 1.5):
+        return False
+    # a short lead phrase (坚持统筹协调、补齐短板。…) after a full line that ends a
+    # sentence opens the next key task; indentation alone is too weak a sign when
+    # paragraphs are short and the margin is measured low
+    return not (LEAD_START.match(s) and line.width < prev.width)
 
 
 def _is_stray(line: Line, layout: Layout) -> bool:
