@@ -140,6 +140,7 @@ def test_project_numbering_style_is_kept_inside_a_column(tmp_path):
     assert [(p.number, p.title) for p in col.children] == [("1", "托育机构建设工程"), ("2", "托育人才培训计划")]
     assert "社区托育点建设" in col.children[0].text
 
+
 def test_full_width_punctuation_counts_as_wide():
     """，（）： are as wide as a Chinese character; measured half, a full PDF line of
     text with them looked short and the page margin was set too low."""
@@ -185,3 +186,40 @@ def test_responsibility_note_wrapped_after_its_label(tmp_path):
     assert tasks[0].text.endswith("（责任单位：省卫生健康委、省医保局）")
     assert not plan.root.find(Kind.UNKNOWN)
 
+
+def test_header_with_base_and_target_words_only(tmp_path):
+    """``基期值 目标值`` without years are two columns (years from the plan period),
+    and a rate unit such as ``1/10万`` is a unit cell."""
+    plan = parse_text(tmp_path, "\n".join([
+        "江西省“十四五”基本公共服务规划", "规划期为2021—2025年。", "第一章 主要目标",
+        "表1 主要指标", "领域 指标名称 单位 基期值 目标值 属性",
+        "幼有所育 每千人口拥有 3 岁以下婴幼儿托位数 个 1.2 4.5 预期性",
+        "孕产妇死亡率 1/10万 9.8 <10 约束性",
+        "第二章 重点任务", "推进托育服务。支持建设。", ""]))
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [(r.title, r.attrs["unit"], r.attrs["baseline"]["value"], r.attrs["target"]["value"],
+             r.attrs["category"]) for r in rows] == [
+        ("每千人口拥有3岁以下婴幼儿托位数", "个", "1.2", "4.5", "幼有所育"),
+        ("孕产妇死亡率", "1/10万", "9.8", "10", "幼有所育")]
+    assert rows[1].attrs["target"]["comparator"] == "<"
+    assert (rows[0].attrs["baseline"]["year"], rows[0].attrs["target"]["year"]) == (2020, 2025)
+
+
+def test_national_service_list_with_cells_one_or_several_a_line(tmp_path):
+    """序号 服务项目 服务对象 服务内容 服务标准 支出责任 牵头负责单位, flattened from PDF:
+    a row number alone or with the item name, the other cells on the lines after it."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 基本公共服务标准", "表2 基本公共服务标准（摘录）",
+        "序号 服务项目 服务对象 服务内容 服务标准 支出责任 牵头负责单位", "一、幼有所育",
+        "1", "优孕优生服务", "农村计划怀孕", "夫妇", "提供孕前优生健康检查。",
+        "每对夫妇每孩次享受1次", "免费检查。", "中央与地方共同财政事", "权", "省卫生健康委",
+        "2", "预防接种", "0—6岁儿童", "接种国家免疫规划疫苗。", "按国家规定执行。", "市县", "省卫生健康委",
+        "二、学有所教",
+        "3 学前教育幼儿资助 家庭经济困难儿童、孤儿", "和残疾儿童", "减免保育教育费。",
+        "中央与地方共同财政事权 省教育厅",
+        "第二章 实施保障", "加强组织领导。各地要落实责任。", ""]))
+    doms = plan.root.find(Kind.SERVICE_DOMAIN)
+    assert [(d.title, [i.title for i in d.children]) for d in doms] == [
+        ("幼有所育", ["优孕优生服务", "预防接种"]), ("学有所教", ["学前教育幼儿资助"])]
+    assert not plan.root.find(Kind.UNKNOWN)
+    assert [t.title for t in plan.root.find(Kind.KEY_TASK)] == ["加强组织领导"]

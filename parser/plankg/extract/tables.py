@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..blocks import Layout, Line, heading_of, join_lines
+from ..blocks import LEAD_START, Layout, Line, heading_of, join_lines
 from ..model import Kind, Node, Warning_
 from ..normalize import tidy
 from ..patterns import Structure
@@ -46,6 +46,8 @@ _COMPARATOR = {">=": "≥", "<=": "≤", "＞": ">", "＜": "<", "大于": ">", 
                "高于": ">", "低于": "<", "超过": ">", "不低于": "≥", "不少于": "≥",
                "不高于": "≤", "不超过": "≤", "以上": "≥", "以下": "≤", "以内": "≤"}
 _BRACKETED = re.compile(r"^(?:\[(?P<a>[^\]]+)\]|【(?P<b>[^】]+)】|〔(?P<c>[^〕]+)〕|[(（](?P<d>[^()（）]+)[)）])$")
+# a rate per so many people: 1/10万, 1/万, 1/1000
+_RATE_UNIT = re.compile(r"^1\s*/\s*(?:\d+(?:\.\d+)?)?\s*[十百千万亿]?[^\d\s]{0,2}$")
 _UNIT_TAIL = re.compile(r"[(（]\s*(?P<u>[^()（）、,，。]{1,8}?)\s*[)）]\s*$")
 _COUNT = re.compile(r"[(（]\s*共\s*(?P<n>\d+)\s*项\s*[)）]")
 _SENTENCE_PUNCT = re.compile(r"[。,，;；]")
@@ -110,7 +112,9 @@ def parse_header(tokens: list[str], P: Structure, period: tuple[int, int] | None
             cols.append(Column(P.header_roles[tok], tok))
             continue
         if (tok in P.baseline_words or tok in P.target_words) and cols and cols[-1].role == "year" \
-                and cols[-1].label[-1:] not in P.baseline_words:
+                and cols[-1].year is not None \
+                and not any(w in cols[-1].label for w in (*P.baseline_words, *P.target_words)):
+            # "2020年" + "情况"; but "基期值" + "目标值" are two columns
             cols[-1].label += tok
             continue
         if tok in P.baseline_words:
@@ -477,7 +481,7 @@ def _cell_fits(role: str, tok: str, P: Structure, row: dict) -> bool:
         row[role] = v
         return True
     if role == "unit":
-        if re.match(r"^[^\d\s]{1,6}$", tok) and not nature_of(tok, P):
+        if (re.match(r"^[^\d\s]{1,6}$", tok) or _RATE_UNIT.match(tok)) and not nature_of(tok, P):
             row["unit"] = tok.strip("()（）")
             return True
         return False
@@ -601,7 +605,11 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
         return cur
 
     last_line: Line | None = None
-    one_item_rows = "items" in roles and "index" in roles and not has_content
+    # the national list's shape: 序号 服务项目 服务对象 服务内容 …, one item a row under
+    # group rows (一、幼有所育); in PDF text its cells come one or several a line
+    one_item_rows = "items" in roles and "index" in roles and roles.index("items") == roles.index("index") + 1
+    last_index: int | None = None
+    name_next = False  # the row number stood alone: the next line is the item's name
     while j < n:
         line = lines[j]
         s = line.text
@@ -618,10 +626,18 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
             j += 1
             continue
         if one_item_rows and cur is not None and "\t" not in s:
-            m = re.match(r"^(\d{1,3})\s+(\S+)", s)
-            if not m:
-                break
-            items.append(Line(m.group(2) + "，", line.start, line.end, line.no))
+            m = re.match(r"^(\d{1,3})(?:\s+(\S+)|$)", s)
+            if m and (last_index is None or last_index < int(m.group(1)) <= last_index + 50):
+                last_index = int(m.group(1))
+                if m.group(2):
+                    items.append(Line(m.group(2) + "，", line.start, line.end, line.no))
+                name_next = not m.group(2)
+            elif name_next:
+                items.append(Line(s.split(" ")[0] + "，", line.start, line.end, line.no))
+                name_next = False
+            elif last_index is None or line.width >= layout.full_width * 0.8 or LEAD_START.match(s):
+                break  # a paragraph after the table, not one of its cells
+            # else: another cell of the current row (服务对象, 服务标准 …)
             last_line = line
             j += 1
             continue
