@@ -223,3 +223,32 @@ def test_national_service_list_with_cells_one_or_several_a_line(tmp_path):
         ("幼有所育", ["优孕优生服务", "预防接种"]), ("学有所教", ["学前教育幼儿资助"])]
     assert not plan.root.find(Kind.UNKNOWN)
     assert [t.title for t in plan.root.find(Kind.KEY_TASK)] == ["加强组织领导"]
+
+def test_html_indicator_table_with_a_two_row_header(tmp_path):
+    """指标值 spans the 2020年 and 2025年 columns of the second header row."""
+    plan = parse_text(tmp_path, "<html><body><h2>第一章 发展目标</h2><p>表1　主要指标</p><table>"
+        "<tr><td rowspan='2'>领域</td><td rowspan='2'>指标</td><td rowspan='2'>单位</td>"
+        "<td colspan='2'>指标值</td><td rowspan='2'>属性</td></tr>"
+        "<tr><td>2020年</td><td>2025年</td></tr>"
+        "<tr><td>学有所教</td><td>九年义务教育巩固率</td><td>%</td><td>97.2</td><td>&ge;98</td><td>约束性</td></tr>"
+        "<tr><td>住有所居</td><td>城镇困难家庭公租房保障</td><td></td><td>&mdash;</td><td>应保尽保</td>"
+        "<td>约束性</td></tr></table>"
+        "<h2>第二章 重点任务</h2><p>推进义务教育优质均衡发展。深化集团化办学。</p></body></html>",
+        name="plan.html")
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [(r.attrs["category"], r.title, r.attrs["unit"], (r.attrs["baseline"] or {}).get("value"),
+             r.attrs["target"]["value"], r.attrs["target"]["qualitative"], r.attrs["nature"]) for r in rows] == [
+        ("学有所教", "九年义务教育巩固率", "%", "97.2", "98", None, "约束性"),
+        ("住有所居", "城镇困难家庭公租房保障", None, None, None, "应保尽保", "约束性")]
+    assert (rows[0].attrs["baseline"]["year"], rows[0].attrs["target"]["year"]) == (2020, 2025)
+    assert not plan.root.find(Kind.UNKNOWN)
+
+
+def test_stacked_header_joins_a_year_and_its_word():
+    from plankg.blocks import split_lines
+    from plankg.extract.tables import _stacked_header
+    from plankg.patterns import structure
+    lines = split_lines("指标\t2020年\t2025年\t属性\n指标\t基期值\t目标值\t属性\n托位数\t1\t2\t预期性\n")
+    assert _stacked_header(lines, 0, structure()) == (["指标", "2020年基期值", "2025年目标值", "属性"], 2)
+    assert _stacked_header(lines, 1, structure()) is None  # one header row: the usual reading
+

@@ -281,6 +281,9 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
         table.title = tidy(m.group("title"))
         j += 1
     tokens: list[str] = []
+    stacked = _stacked_header(lines, j, P)
+    if stacked is not None:
+        tokens, j = stacked
     while j < len(lines) and is_header_line(lines[j].text, P) and len(tokens) < 16:
         tokens += _header_tokens(lines[j].text)
         j += 1
@@ -312,6 +315,45 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     if not table.children:
         warnings.append(Warning_("W310", f"table {table.number or ''} {table.title} has no rows".strip(), first.no))
     return end, table
+
+
+def _stacked_header(lines: list[Line], j: int, P: Structure) -> tuple[list[str], int] | None:
+    """A header of two or three tab rows from an HTML table, read column by column.
+
+    ``领域⇥指标⇥单位⇥指标值⇥⇥属性`` over ``领域⇥指标⇥单位⇥2020年⇥2025年⇥属性`` (rowspan
+    repeats a cell, colspan leaves the cells after it empty): one token a column,
+    ``2020年`` under the group cell ``指标值``; ``2025年`` over ``目标值`` → ``2025年目标值``.
+    Returns (tokens, index after the header) or None when there is no such header.
+    """
+    rows: list[list[str]] = []
+    k = j
+    while k < len(lines) and k < j + 3 and "\t" in lines[k].text:
+        cells = [c.strip() for c in lines[k].text.split("\t")]
+        known = [c for c in cells if c and _is_header_token(c.replace(" ", ""), P)]
+        if len(known) < 2 or (rows and len(cells) != len(rows[0])):
+            break
+        unknown = [c for c in cells if c and not _is_header_token(c.replace(" ", ""), P)]
+        if any(re.search(r"\d", c) or nature_of(c, P) or parse_value(c, P) for c in unknown):
+            break  # a data row
+        rows.append(cells)
+        k += 1
+        if not unknown and len(rows) >= 2:
+            break
+    if len(rows) < 2 or any(c and not _is_header_token(c.replace(" ", ""), P) for c in rows[-1]):
+        return None
+    tokens = []
+    for col in zip(*rows):
+        parts: list[str] = []
+        for c in col:
+            c = c.replace(" ", "")
+            if c and c not in parts:
+                parts.append(c)
+        # a group cell over sub-columns (指标值, 指标值/目标) names no role of its own
+        parts = [c for c in parts if _is_header_token(c, P)] or parts
+        if parts:
+            tok = "".join(parts)
+            tokens.append(tok if _is_header_token(tok, P) else parts[-1])
+    return tokens, k
 
 
 def _guess_type(lines: list[Line], j: int, P: Structure) -> str:
