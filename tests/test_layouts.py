@@ -224,6 +224,7 @@ def test_national_service_list_with_cells_one_or_several_a_line(tmp_path):
     assert not plan.root.find(Kind.UNKNOWN)
     assert [t.title for t in plan.root.find(Kind.KEY_TASK)] == ["加强组织领导"]
 
+
 def test_html_indicator_table_with_a_two_row_header(tmp_path):
     """指标值 spans the 2020年 and 2025年 columns of the second header row."""
     plan = parse_text(tmp_path, "<html><body><h2>第一章 发展目标</h2><p>表1　主要指标</p><table>"
@@ -252,3 +253,15 @@ def test_stacked_header_joins_a_year_and_its_word():
     assert _stacked_header(lines, 0, structure()) == (["指标", "2020年基期值", "2025年目标值", "属性"], 2)
     assert _stacked_header(lines, 1, structure()) is None  # one header row: the usual reading
 
+
+def test_column_table_with_the_number_in_the_name_cell(tmp_path):
+    """A 专栏 as a two-column <table>: ``1.社区医院建设工程⇥建成社区医院25家…``."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 重点任务", "专栏2　健康养老工程",
+        "1.社区医院建设工程\t建成社区医院25家，改造提升村卫生室300个。",
+        "2.养老服务设施补短板工程\t新建街道综合养老服务中心30个。",
+        "第二章 保障措施", "强化组织领导。确保各项任务落到实处。", ""]))
+    (col,) = plan.root.find(Kind.COLUMN)
+    assert [(p.number, p.title, p.text) for p in col.children] == [
+        ("1", "社区医院建设工程", "建成社区医院25家，改造提升村卫生室300个。"),
+        ("2", "养老服务设施补短板工程", "新建街道综合养老服务中心30个。")]

@@ -122,6 +122,12 @@ def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] |
         cells = [c.strip() for c in s.split("\t") if c.strip()]
         if len(cells) >= 2 and cells[0].isdigit() and int(cells[0]) == expected:
             return expected, tidy(cells[1]).rstrip("。"), tidy(" ".join(cells[2:]))
+        m = P.project.match(cells[0]) if len(cells) >= 2 else None
+        if m and "\t" not in m.group("rest"):
+            # "1.社区医院建设工程⇥建成社区医院25家…": the number leads the name cell
+            if int(m.group("num") or m.group("pnum")) != expected:
+                return None
+            return expected, tidy(m.group("rest")).rstrip("。"), tidy(" ".join(cells[1:]))
         if len(cells) >= 2 and not cells[0].isdigit() and len(cells[0]) <= P.max_name \
                 and cells[0].endswith(P.name_suffixes):
             return expected, tidy(cells[0]), tidy(" ".join(cells[1:]))
