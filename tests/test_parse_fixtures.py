@@ -5,6 +5,7 @@ the parser, so they are an oracle; the sample's figures are the ones the user st
 for their own document.
 """
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,40 @@ def test_fixture_matches_expectation(case, field):
         for w in want:
             w.setdefault("domain", None)
     assert facts(plan)[field] == want
+
+
+@pytest.fixture(scope="module", params=[p for p in PLANS if p.parent == FIX], ids=lambda p: p.stem)
+def enriched(request):
+    path = request.param
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    return parse_file(path), expected
+
+
+def _dash(s: str) -> str:
+    return re.sub(r"[—–\-~～至]+", "—", s)
+
+
+def test_fixture_quantities(enriched):
+    """Each project's quantities as ``[value, unit]``; a range as ``min—max``."""
+    plan, expected = enriched
+    got = [[[q["value"] + ("—" + q["value_max"] if q.get("value_max") else ""), q["unit"]]
+            for q in p.attrs.get("quantities", [])]
+           for c in plan.root.find(Kind.COLUMN) for p in c.children]
+    want = [[[_dash(v), u] for v, u in p["quantities"]]
+            for c in expected["columns"] for p in c["projects"] if "quantities" in p]
+    if len(want) != len(got):
+        pytest.skip("the expectation file gives no quantities")
+    assert got == want
+
+
+def test_fixture_responsibilities(enriched):
+    plan, expected = enriched
+    if "responsibilities" not in expected:
+        pytest.skip("the expectation file states no responsibilities")
+    got = [{"task": n.title, "department": d["canonical"], "role": d["role"]}
+           for n in plan.root.walk() if n.kind in (Kind.KEY_TASK, Kind.PROJECT)
+           for d in n.attrs.get("departments", [])]
+    assert got == expected["responsibilities"]
 
 
 def test_sample_counts():
