@@ -265,3 +265,15 @@ def test_column_table_with_the_number_in_the_name_cell(tmp_path):
     assert [(p.number, p.title, p.text) for p in col.children] == [
         ("1", "社区医院建设工程", "建成社区医院25家，改造提升村卫生室300个。"),
         ("2", "养老服务设施补短板工程", "新建街道综合养老服务中心30个。")]
+
+
+def test_title_line_over_a_table_without_caption(tmp_path):
+    """A web page gives the table's title on the line above its header, without 表N."""
+    plan = parse_text(tmp_path, "\n".join([
+        "一、发展目标", "到2025年，基本公共服务均等化水平明显提高。",
+        "洛阳市“十四五”公共服务主要指标", "序号 指标 单位 2020年 2025年 属性",
+        "1 学前教育毛入园率 % 89.5 ≥95 预期性", "二、主要任务", "推进托育服务。支持建设。", ""]))
+    (table,) = plan.root.find(Kind.TABLE)
+    assert table.title == "洛阳市“十四五”公共服务主要指标" and len(table.children) == 1
+    assert not plan.root.find(Kind.UNKNOWN)
+    assert plan.source_text[table.span[0]:].startswith("洛阳市“十四五”公共服务主要指标")

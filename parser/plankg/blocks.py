@@ -31,6 +31,7 @@ _MAYBE_HEADER = re.compile(r"指标|项目|领域|类别|序号|属性|性质|�
 _NUMBERED_START = re.compile(r"^(?:\d{1,2}\s*[.、](?!\d)|[(（]\d{1,2}[)）])\s*[\u4e00-\u9fff]")
 _TOC_ENTRY = re.compile(r"(?:[.．·…。]{3,}|…{1,}|\s)\s*\d{1,3}\s*$")
 LEAD_START = re.compile(r"^[^。，,；;：:（(“\"\d]{4,20}。\S")
+_TABLE_TITLE = re.compile(r"(?:指标|指标表|清单|一览表|目录|标准)(?:[(（][^()（）]*[)）])?$")
 _NOTE = re.compile(r"^[(（][^()（）]{2,80}[)）]。?$")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
 
@@ -194,7 +195,15 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
             flush()
             end, node = tables.consume(lines, i, layout, P, warnings)
             if end > i:
-                blocks.append(Block("table", lines[i:end], {"node": node}))
+                start = i
+                if not node.title and blocks and blocks[-1].kind == "line" \
+                        and blocks[-1].end == lines[i - 1].end and _TABLE_TITLE.search(blocks[-1].text):
+                    # "洛阳市“十四五”公共服务主要指标" over a table without a 表N caption
+                    from .normalize import tidy
+                    start = i - len(blocks.pop().lines)
+                    node.title = tidy(join_lines([l.text for l in lines[start:i]]))
+                    node.span = (lines[start].start, node.span[1])
+                blocks.append(Block("table", lines[start:end], {"node": node}))
                 i = end
                 continue
         m = P.column_header.match(s) if s[0] == "专" else None
