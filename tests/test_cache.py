@@ -90,3 +90,49 @@ def test_cli_no_cache_flag_and_load_invalidation(store_dir, tmp_path):
     assert loaded.exit_code == 0, loaded.output
     again = runner.invoke(main, args).output
     assert again != "doctored\n" and "总体要求" in again
+
+
+def _entry_point(args: list[str], store_dir: Path, **env: str):
+    """Run the installed entry point (plankg.fastpath:main) in a fresh interpreter."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from plankg.fastpath import main; sys.argv = ['plankg'] + "
+            f"{args!r}; rc = main(); "
+            "print('\\n@@', sorted(m for m in ('click', 'pyoxigraph', 'spacy', 'jieba') "
+            "if m in sys.modules), file=sys.stderr); sys.exit(rc)")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, **env), timeout=120)
+
+
+def test_entry_point_answers_a_cached_query_without_click(store_dir):
+    evaluated = execute(CHAPTERS, "csv", store_dir)  # fills the cache
+    for args in (["query", "chapters", "--store", str(store_dir), "--format", "csv"],
+                 ["query", "chapters", f"--store={store_dir}", "--format=csv"]):
+        out = _entry_point(args, store_dir)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout == evaluated
+        assert "@@ []" in out.stderr  # neither click nor the store library was imported
+
+
+def test_entry_point_hands_anything_else_to_the_cli(store_dir):
+    csv_text = execute(CHAPTERS, "csv", store_dir)
+    # a miss (json was never asked): the CLI evaluates, and its answer is the same
+    out = _entry_point(["query", "chapters", "--store", str(store_dir), "--format", "json"],
+                       store_dir)
+    assert out.returncode == 0 and out.stdout == execute(CHAPTERS, "json", store_dir)
+    # an option the fast path does not know: the CLI runs it (evaluates, same rows)
+    out = _entry_point(["query", "chapters", "--store", str(store_dir), "--format", "csv",
+                        "--no-cache"], store_dir)
+    assert out.returncode == 0 and out.stdout == csv_text
+    # an unknown query: the CLI's one-line error and exit status
+    out = _entry_point(["query", "no_such_query", "--store", str(store_dir)], store_dir)
+    assert out.returncode == 1 and "E400" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_entry_point_uses_plankg_store_like_the_cli(store_dir):
+    evaluated = execute(CHAPTERS, "table", store_dir)
+    out = _entry_point(["query", "chapters"], store_dir, PLANKG_STORE=str(store_dir))
+    assert out.returncode == 0 and out.stdout == evaluated
+    assert "@@ []" in out.stderr

@@ -13,9 +13,11 @@ nothing is loaded, so the store keeps exactly what it had. When all parse, every
 (plus the ontology graph) is replaced in one transaction. ``plankg build`` does the same
 for every plan file in the corpus.
 
-Keeping ``plankg query`` and ``plankg --help`` fast: only click, pyoxigraph and the
-small plankg modules are imported at module level; the parser (jieba, spaCy) and
-rdflib/pyshacl are imported inside the commands that need them.
+Keeping ``plankg query`` and ``plankg --help`` fast: only click and the small plankg
+modules are imported at module level; pyoxigraph, the parser (jieba, spaCy) and
+rdflib/pyshacl are imported inside the commands that need them. A ``plankg query``
+whose answer is in the store's result cache never gets here: the console script's
+entry point, :mod:`plankg.fastpath`, answers it before click is imported.
 """
 from __future__ import annotations
 

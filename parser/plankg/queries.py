@@ -20,8 +20,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pyoxigraph
-
 from plankg.errors import PlanKGError
 
 FORMATS = ("table", "csv", "json")
@@ -91,7 +89,7 @@ def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = N
         StoreError: E301 when there is no store; QueryError: E401/E402.
     """
     from plankg import cache
-    from plankg.store import Store, default_store_path
+    from plankg.paths import default_store_path
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -101,6 +99,8 @@ def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = N
         hit = cache.lookup(path, state, sparql, fmt)
         if hit is not None:
             return hit
+    from plankg.store import Store
+
     with Store(path, read_only=True) as st:
         results = st.query(sparql)
         try:
@@ -118,10 +118,11 @@ def term_text(term: object) -> str:
     """A term as plain text: literal → lexical value, IRI → IRI, unbound → ``""``."""
     if term is None:
         return ""
-    if isinstance(term, pyoxigraph.BlankNode):
-        return "_:" + term.value
-    if isinstance(term, (pyoxigraph.Literal, pyoxigraph.NamedNode)):
-        return term.value
+    kind = type(term).__name__  # pyoxigraph's classes, without importing it here
+    if kind == "BlankNode":
+        return "_:" + term.value  # type: ignore[attr-defined]
+    if kind in ("Literal", "NamedNode"):
+        return term.value  # type: ignore[attr-defined]
     return str(term)
 
 
@@ -149,6 +150,8 @@ def format_results(results, fmt: str = "table") -> str:
         results: what :meth:`plankg.store.Store.query` returned.
         fmt: ``table``, ``csv`` or ``json``.
     """
+    import pyoxigraph
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     if isinstance(results, pyoxigraph.QueryBoolean):

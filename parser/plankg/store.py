@@ -37,16 +37,10 @@ from typing import Any, Iterable
 import pyoxigraph
 
 from plankg.errors import PlanKGError, StoreError
+from plankg.paths import DEFAULT_STORE_DIR, default_store_path  # noqa: F401 - re-exported
 from plankg.vocab import ONTOLOGY_GRAPH, PREFIXES
 
-DEFAULT_STORE_DIR = ".plankg-store"
 ONTOLOGY_FILES = ("plankg.ttl", "domains.ttl")
-
-
-def default_store_path() -> Path:
-    """``$PLANKG_STORE`` if set, else ``./.plankg-store``."""
-    env = os.environ.get("PLANKG_STORE")
-    return Path(env) if env else Path.cwd() / DEFAULT_STORE_DIR
 
 
 def ontology_dir() -> Path:
