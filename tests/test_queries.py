@@ -36,7 +36,7 @@ CONTRACT = {
     "responsibilities": "region task department role",
 }
 RESEARCH = ["domain_links", "binding_indicators", "domain_overview", "commitments",
-            "sections_without_indicators"]
+            "sections_without_indicators", "project_links"]
 
 
 def _rows(store: Store, name: str) -> tuple[list[str], list[list[str]]]:
