@@ -42,7 +42,10 @@ def fmt(v: float | None, unit: str) -> str:
 
 
 def fmt_ratio(r: float | None) -> str:
-    return "—" if r is None or math.isnan(r) else f"{r:.2f}×"
+    """``0.32×``; a ratio far below 1 keeps two significant digits (``0.0024×``)."""
+    if r is None or math.isnan(r):
+        return "—"
+    return f"{r:.2g}×" if 0 < abs(r) < 0.01 else f"{r:.2f}×"
 
 
 _NUM = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
