@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench bytecode lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## build the sample corpus into the embedded store, print a summary and a sample query
-run: $(STAMP)
+run: $(STAMP) bytecode
 	$(BIN)/plankg build
 	$(BIN)/plankg query indicators --format table
 
@@ -22,8 +22,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 ## benchmarks against baselines measured in the same run (writes bench/results.md)
-bench: $(STAMP)
+bench: $(STAMP) bytecode
 	$(BIN)/python bench/run.py
+
+## an editable install is not byte-compiled by pip (and PYTHONDONTWRITEBYTECODE may be
+## set): compile once so every plankg start does not recompile its modules
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q parser/plankg
 
 clean:
 	rm -rf $(VENV) .plankg-store bench/work
