@@ -52,13 +52,14 @@ CONTRACT_QUERIES = ("chapters", "sections", "measures", "columns", "projects",
 
 
 def code_key() -> str:
-    """A hash of what a build depends on: parser/plankg (code and data) and ontology/."""
+    """A hash of what a build and its measurement depend on: parser/plankg (code and
+    data), ontology/ and bench/measure.py (how time and memory are taken)."""
     import hashlib
 
     h = hashlib.sha256()
-    roots = [REPO / "parser" / "plankg", REPO / "ontology"]
+    roots = [REPO / "parser" / "plankg", REPO / "ontology", REPO / "bench" / "measure.py"]
     for root in roots:
-        for f in sorted(root.rglob("*")):
+        for f in sorted(root.rglob("*")) if root.is_dir() else [root]:
             if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc":
                 h.update(str(f.relative_to(REPO)).encode("utf-8"))
                 h.update(f.read_bytes())
