@@ -6,12 +6,13 @@ calls it) stays cheap.
 
 * :func:`jieba_module` — the global ``jieba`` module with ``data/userdict.txt`` loaded
   (validated by :mod:`plankg.datafiles` first; jieba's own logging is silenced).
-* :func:`segment` / :func:`segment_for_search` — ``jieba.lcut`` / ``lcut_for_search``.
+* :func:`search_parts` — the extra parts jieba's search mode adds to words already cut.
+* :func:`analyse` — a text through the pipeline below.
 * :func:`get_nlp` — ``spacy.blank("zh")`` with the jieba segmenter (which uses the same
-  global jieba, hence the same user dictionary) and two span rulers whose patterns
+  global jieba, hence the same user dictionary) and two components whose patterns
   are data:
 
-  - ``domain_terms`` writes ``doc.spans["domain"]``: one phrase pattern per signal
+  - ``domain_terms``, a span ruler, writes ``doc.spans["domain"]``: one phrase pattern per signal
     term and label of the nine service domains in ``ontology/domains.ttl``, labelled
     with the domain's prefLabel (whole jieba tokens only);
   - ``topic_terms`` (a plankg component) writes ``doc.spans["topic"]``: each term of
@@ -52,31 +53,14 @@ def jieba_module() -> Any:
     return jieba
 
 
-def segment(text: str) -> list[str]:
-    """Words of ``text`` by jieba (accurate mode) with the user dictionary."""
-    return jieba_module().lcut(text)
-
-
-def segment_for_search(text: str) -> list[str]:
-    """Words of ``text`` in jieba's search mode: compounds and their parts."""
-    return jieba_module().lcut_for_search(text)
-
-
-def segment_with_parts(text: str) -> tuple[list[str], list[str]]:
-    """``(words, parts)``: jieba's accurate-mode words, and the extra parts search mode
-    would add (:func:`search_parts`), segmenting the text once instead of twice.
-
-    >>> words, parts = segment_with_parts("城镇老旧小区改造")
-    >>> "城镇老旧小区" in words, "小区" in parts
-    (True, True)
-    """
-    words = jieba_module().lcut(text)
-    return words, search_parts(words)
-
-
 def search_parts(words: list[str]) -> list[str]:
     """The 2- and 3-character parts of longer words that jieba's search mode adds
-    (its own rule: parts found in its dictionary), for words already cut."""
+    (its own rule: parts found in its dictionary), for words already cut, so a text
+    is segmented once rather than again in search mode.
+
+    >>> "小区" in search_parts(["城镇老旧小区", "改造"])
+    True
+    """
     freq = jieba_module().dt.FREQ
     parts = []
     for w in words:
