@@ -41,8 +41,10 @@ def _cached_query_args(argv: list[str]) -> tuple[str, str, str | None] | None:
             if value not in _FORMATS:
                 return None
             fmt = value
-        else:
+        elif value:
             store = value
+        else:  # --store= : let the CLI say what it makes of that
+            return None
     return query, fmt, store
 
 
@@ -51,19 +53,14 @@ def _try_cache(argv: list[str]) -> str | None:
     if args is None:
         return None
     query, fmt, store = args
-    from pathlib import Path
-
-    from plankg import cache
     from plankg.errors import PlanKGError
-    from plankg.paths import default_store_path
-    from plankg.queries import resolve
+    from plankg.queries import cached, resolve
 
     try:
         _name, sparql = resolve(query)
     except PlanKGError:
         return None  # the CLI reports it
-    path = Path(store) if store else default_store_path()
-    return cache.lookup(path, cache.fingerprint(path), sparql, fmt)
+    return cached(sparql, fmt, store)[2]
 
 
 def main() -> int | None:

@@ -78,6 +78,24 @@ def resolve(query: str) -> tuple[str, str]:
 
 # --- running --------------------------------------------------------------------------
 
+def _store_path(store: str | os.PathLike | None) -> Path:
+    from plankg.paths import default_store_path
+
+    return Path(store) if store is not None else default_store_path()
+
+
+def cached(sparql: str, fmt: str, store: str | os.PathLike | None = None
+           ) -> tuple[Path, str | None, str | None]:
+    """``(store path, its fingerprint, the cached answer or None)`` for ``sparql`` in
+    ``fmt``; the store defaults to :func:`plankg.paths.default_store_path`. Light: it
+    imports neither click nor pyoxigraph (:mod:`plankg.fastpath` calls it first)."""
+    from plankg import cache
+
+    path = _store_path(store)
+    state = cache.fingerprint(path)
+    return path, state, cache.lookup(path, state, sparql, fmt)
+
+
 def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = None, *,
             use_cache: bool = True) -> str:
     """Run ``sparql`` on the store (read-only) and return the formatted result.
@@ -89,16 +107,15 @@ def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = N
         StoreError: E301 when there is no store; QueryError: E401/E402.
     """
     from plankg import cache
-    from plankg.paths import default_store_path
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    path = Path(store) if store is not None else default_store_path()
-    state = cache.fingerprint(path) if use_cache else None
-    if state is not None:
-        hit = cache.lookup(path, state, sparql, fmt)
+    if use_cache:
+        path, state, hit = cached(sparql, fmt, store)
         if hit is not None:
             return hit
+    else:
+        path, state = _store_path(store), None
     from plankg.store import Store
 
     with Store(path, read_only=True) as st:
