@@ -257,3 +257,31 @@ def test_plan_metadata(plan):
     assert _objects(g, PLAN + "/source", vocab.DCTERMS + "source") == [
         pyoxigraph.Literal("sample-sichuan.txt")]
     assert plan_iri(plan) == PLAN
+
+
+def test_quotes_backslashes_and_line_ends_survive_as_written():
+    """The builder writes N-Quads text itself: every character must come back intact."""
+    text = '第一章 "总体"\\要求\r\n推进\t托育服务。"引号"与\\反斜杠\r\n'
+    root = Node(Kind.DOCUMENT, children=[
+        Node(Kind.CHAPTER, number="1", title='"总体"\\要求', span=(0, len(text)))])
+    plan = Plan("esc", "esc.txt", text, "text", "utf-8", "0" * 64,
+                {"title": 'a "b" \\ c', "region": "某 省"}, root)
+    g = _graph(plan)
+    exact = [q.object.value for q in g.quads_for_pattern(
+        None, pyoxigraph.NamedNode(vocab.OA + "exact"), None)]
+    assert exact == [text]
+    titles = {q.object.value for q in g.quads_for_pattern(
+        None, pyoxigraph.NamedNode(vocab.DCTERMS + "title"), None)}
+    assert titles == {'a "b" \\ c', '"总体"\\要求'}
+    # a region without a code: its name is an IRI segment, the space percent-encoded
+    regions = [q.object.value for q in g.quads_for_pattern(
+        None, pyoxigraph.NamedNode(vocab.DCTERMS + "spatial"), None)]
+    assert regions == ["https://w3id.org/plankg/id/region/某%20省"]
+
+
+def test_characters_an_iri_may_not_hold_are_percent_encoded():
+    from plankg.graph import _iri
+
+    assert _iri("https://x.org/a b<c>") == "<https://x.org/a%20b%3Cc%3E>"
+    assert _iri("https://x.org/托育") == "<https://x.org/托育>"
+    pyoxigraph.NamedNode(_iri('https://x.org/"{|}^`\\')[1:-1])  # valid: no exception

@@ -40,41 +40,82 @@ import re
 import unicodedata
 from typing import Any, Iterable, Iterator
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 from plankg import __version__
 from plankg import vocab
 from plankg.model import Kind, Node, Plan
-from plankg.vocab import ID, PK, PREFIXES
+from plankg.vocab import ID, PREFIXES
 
-# --- terms -------------------------------------------------------------------------
+# --- terms, written as N-Quads text ------------------------------------------------------
+#
+# The builder writes each quad as one N-Quads line: writing text is ~5x cheaper than
+# making pyoxigraph term objects, and text is what the store's bulk loader reads anyway.
+# Term strings below are N-Triples terms (``<iri>``, ``"lexical"^^<datatype>``).
+
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LIT_BAD = re.compile(r'["\\\n\r]')
+_LIT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
+def _iri(value: str) -> str:
+    """``<value>``, with the characters an IRI may not contain percent-encoded.
+
+    >>> _iri("https://x.org/a b")
+    '<https://x.org/a%20b>'
+    """
+    if _IRI_BAD.search(value):  # rare: IRIs are made of escaped segments (see _seg)
+        value = _IRI_BAD.sub(lambda m: f"%{ord(m.group()):02X}", value)
+    return f"<{value}>"
+
+
+def _lit(value: str, datatype: str | None = None) -> str:
+    """A literal term: ``"value"`` or ``"value"^^<datatype>``.
+
+    >>> print(_lit('他说"好"\\n'))
+    "他说\\"好\\"\\n"
+    """
+    v = _LIT_BAD.sub(lambda m: _LIT_ESCAPES[m.group()], value) if _LIT_BAD.search(value) else value
+    return f'"{v}"^^{datatype}' if datatype else f'"{v}"'
+
+
+class _Terms:
+    """``T.plan`` → ``"<…ontology#plan>"`` for every plankg term (unknown names fail)."""
+
+    def __getattr__(self, name: str) -> str:
+        t = f"<{vocab.PK.iri(name)}>"
+        setattr(self, name, t)
+        return t
+
+
+T = _Terms()
 
 _XSD = vocab.XSD
-_INTEGER = NamedNode(_XSD + "integer")
-_DECIMAL = NamedNode(_XSD + "decimal")
-_BOOLEAN = NamedNode(_XSD + "boolean")
-_GYEAR = NamedNode(_XSD + "gYear")
+_INTEGER = f"<{_XSD}integer>"
+_DECIMAL = f"<{_XSD}decimal>"
+_BOOLEAN = f"<{_XSD}boolean>"
+_GYEAR = f"<{_XSD}gYear>"
 
-RDF_TYPE = NamedNode(vocab.RDF + "type")
-RDFS_LABEL = NamedNode(vocab.RDFS + "label")
-DCT_TITLE = NamedNode(vocab.DCTERMS + "title")
-DCT_IS_PART_OF = NamedNode(vocab.DCTERMS + "isPartOf")
-DCT_SPATIAL = NamedNode(vocab.DCTERMS + "spatial")
-DCT_SOURCE = NamedNode(vocab.DCTERMS + "source")
-SKOS_CONCEPT = NamedNode(vocab.SKOS + "Concept")
-SKOS_PREF = NamedNode(vocab.SKOS + "prefLabel")
-SKOS_ALT = NamedNode(vocab.SKOS + "altLabel")
-SKOS_NOTATION = NamedNode(vocab.SKOS + "notation")
-PROV_DERIVED = NamedNode(vocab.PROV + "wasDerivedFrom")
-OA_SPECIFIC = NamedNode(vocab.OA + "SpecificResource")
-OA_HAS_SOURCE = NamedNode(vocab.OA + "hasSource")
-OA_HAS_SELECTOR = NamedNode(vocab.OA + "hasSelector")
-OA_POS = NamedNode(vocab.OA + "TextPositionSelector")
-OA_QUOTE = NamedNode(vocab.OA + "TextQuoteSelector")
-OA_START = NamedNode(vocab.OA + "start")
-OA_END = NamedNode(vocab.OA + "end")
-OA_EXACT = NamedNode(vocab.OA + "exact")
-ORG_ORGANIZATION = NamedNode(vocab.ORG + "Organization")
+RDF_TYPE = f"<{vocab.RDF}type>"
+RDFS_LABEL = f"<{vocab.RDFS}label>"
+DCT_TITLE = f"<{vocab.DCTERMS}title>"
+DCT_IS_PART_OF = f"<{vocab.DCTERMS}isPartOf>"
+DCT_SPATIAL = f"<{vocab.DCTERMS}spatial>"
+DCT_SOURCE = f"<{vocab.DCTERMS}source>"
+SKOS_CONCEPT = f"<{vocab.SKOS}Concept>"
+SKOS_PREF = f"<{vocab.SKOS}prefLabel>"
+SKOS_ALT = f"<{vocab.SKOS}altLabel>"
+SKOS_NOTATION = f"<{vocab.SKOS}notation>"
+PROV_DERIVED = f"<{vocab.PROV}wasDerivedFrom>"
+OA_SPECIFIC = f"<{vocab.OA}SpecificResource>"
+OA_HAS_SOURCE = f"<{vocab.OA}hasSource>"
+OA_HAS_SELECTOR = f"<{vocab.OA}hasSelector>"
+OA_POS = f"<{vocab.OA}TextPositionSelector>"
+OA_QUOTE = f"<{vocab.OA}TextQuoteSelector>"
+OA_START = f"<{vocab.OA}start>"
+OA_END = f"<{vocab.OA}end>"
+OA_EXACT = f"<{vocab.OA}exact>"
+ORG_ORGANIZATION = f"<{vocab.ORG}Organization>"
 
 #: The nine basic public service domains (labels as plans write them) → IRI slugs.
 DOMAIN_SLUGS: dict[str, str] = {
@@ -266,16 +307,19 @@ def concept_iri(key: str) -> str:
 # --- the builder ----------------------------------------------------------------------
 
 class _Builder:
-    """Walks a plan once, appending quads; keeps the IRI bookkeeping in one place."""
+    """Walks a plan once, writing N-Quads lines; keeps the IRI bookkeeping in one place.
+
+    Subjects, predicates and objects are N-Triples term strings (see ``_iri``/``_lit``).
+    """
 
     def __init__(self, plan: Plan):
         self.plan = plan
         self.text = plan.source_text or ""
         self.piri = plan_iri(plan)
-        self.g = NamedNode(self.piri)
+        self.g = _iri(self.piri)
         self.plan_node = self.g
-        self.source = NamedNode(self.piri + "/source")
-        self.quads: list[Quad] = []
+        self.source = _iri(self.piri + "/source")
+        self.lines: list[str] = []
         self.used: set[str] = set()
         self.plan_counts: dict[str, int] = {}
         self.order = 0
@@ -283,37 +327,37 @@ class _Builder:
         self.region_key = str(meta.get("region_code") or meta.get("region") or "unknown")
 
     # quads
-    def add(self, s: NamedNode, p: NamedNode, o) -> None:
-        self.quads.append(Quad(s, p, o, self.g))
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"{s} {p} {o} {self.g} .\n")
 
-    def lit(self, s: NamedNode, p: NamedNode, value: object) -> None:
+    def lit(self, s: str, p: str, value: object) -> None:
         """A plain string literal, skipped when empty."""
         if value is None:
             return
         v = str(value).strip()
         if v:
-            self.add(s, p, Literal(v))
+            self.add(s, p, _lit(v))
 
-    def dec(self, s: NamedNode, p: NamedNode, value: object) -> bool:
+    def dec(self, s: str, p: str, value: object) -> bool:
         lex = decimal_lexical(value)
         if lex is not None:
-            self.add(s, p, Literal(lex, datatype=_DECIMAL))
+            self.add(s, p, _lit(lex, _DECIMAL))
             return True
         return False
 
-    def year(self, s: NamedNode, p: NamedNode, value: object) -> None:
+    def year(self, s: str, p: str, value: object) -> None:
         if value is None:
             return
         y = str(value).strip()
         if re.fullmatch(r"\d{4}", y):
-            self.add(s, p, Literal(y, datatype=_GYEAR))
+            self.add(s, p, _lit(y, _GYEAR))
 
-    def integer(self, s: NamedNode, p: NamedNode, value: int) -> None:
-        self.add(s, p, Literal(str(int(value)), datatype=_INTEGER))
+    def integer(self, s: str, p: str, value: int) -> None:
+        self.add(s, p, f'"{int(value)}"^^{_INTEGER}')
 
-    def boolean(self, s: NamedNode, p: NamedNode, value: object) -> None:
+    def boolean(self, s: str, p: str, value: object) -> None:
         if value is not None:
-            self.add(s, p, Literal("true" if value else "false", datatype=_BOOLEAN))
+            self.add(s, p, f'"{"true" if value else "false"}"^^{_BOOLEAN}')
 
     def unique(self, iri: str) -> str:
         if iri not in self.used:
@@ -328,27 +372,27 @@ class _Builder:
     # plan and source
     def plan_triples(self) -> None:
         plan, p, meta = self.plan, self.plan_node, self.plan.meta or {}
-        self.add(p, RDF_TYPE, PK.Plan)
+        self.add(p, RDF_TYPE, T.Plan)
         self.lit(p, DCT_TITLE, meta.get("title") or self.plan.root.title)
         r = region_iri(meta)
         if r:
-            rn = NamedNode(r)
+            rn = _iri(r)
             self.add(p, DCT_SPATIAL, rn)
-            self.add(rn, RDF_TYPE, PK.Region)
+            self.add(rn, RDF_TYPE, T.Region)
             self.lit(rn, RDFS_LABEL, meta.get("region"))
-            self.lit(rn, PK.divisionCode, meta.get("region_code"))
-        self.year(p, PK.periodStart, meta.get("period_start"))
-        self.year(p, PK.periodEnd, meta.get("period_end"))
-        self.lit(p, PK.administrativeLevel, meta.get("level"))
+            self.lit(rn, T.divisionCode, meta.get("region_code"))
+        self.year(p, T.periodStart, meta.get("period_start"))
+        self.year(p, T.periodEnd, meta.get("period_end"))
+        self.lit(p, T.administrativeLevel, meta.get("level"))
         for c in meta.get("cited") or []:
-            self.lit(p, PK.cites, c)
-        self.lit(p, PK.parserVersion, __version__)
+            self.lit(p, T.cites, c)
+        self.lit(p, T.parserVersion, __version__)
         self.add(p, PROV_DERIVED, self.source)
         src = self.source
-        self.add(src, RDF_TYPE, PK.SourceDocument)
-        self.lit(src, PK.sha256, plan.sha256)
-        self.lit(src, PK.encoding, plan.encoding)
-        self.lit(src, PK.sourceFormat, plan.format)
+        self.add(src, RDF_TYPE, T.SourceDocument)
+        self.lit(src, T.sha256, plan.sha256)
+        self.lit(src, T.encoding, plan.encoding)
+        self.lit(src, T.sourceFormat, plan.format)
         name = re.split(r"[\\/]", str(plan.path or ""))[-1]
         self.lit(src, DCT_SOURCE, name)
 
@@ -359,8 +403,8 @@ class _Builder:
             return
         start = max(0, min(start, len(self.text)))
         end = max(start, min(end, len(self.text)))
-        node, src = NamedNode(iri), NamedNode(iri + "/src")
-        pos, quote = NamedNode(iri + "/src/pos"), NamedNode(iri + "/src/quote")
+        node, src = _iri(iri), _iri(iri + "/src")
+        pos, quote = _iri(iri + "/src/pos"), _iri(iri + "/src/quote")
         self.add(node, PROV_DERIVED, src)
         self.add(src, RDF_TYPE, OA_SPECIFIC)
         self.add(src, OA_HAS_SOURCE, self.source)
@@ -370,7 +414,7 @@ class _Builder:
         self.integer(pos, OA_START, start)
         self.integer(pos, OA_END, end)
         self.add(quote, RDF_TYPE, OA_QUOTE)
-        self.add(quote, OA_EXACT, Literal(self.text[start:end]))
+        self.add(quote, OA_EXACT, _lit(self.text[start:end]))
 
     # nodes
     def node_iri(self, node: Node, parent_iri: str, sibling_counts: dict[Kind, int]) -> str:
@@ -403,26 +447,26 @@ class _Builder:
 
     def node_triples(self, node: Node, iri: str, parent_iri: str,
                      inherited_domain: str | None, table: Node | None) -> str | None:
-        s = NamedNode(iri)
+        s = _iri(iri)
         a = node.attrs or {}
         self.order += 1
-        self.add(s, RDF_TYPE, getattr(PK, CLASS_OF.get(node.kind, "UnknownBlock")))
+        self.add(s, RDF_TYPE, getattr(T, CLASS_OF.get(node.kind, "UnknownBlock")))
         self.lit(s, DCT_TITLE, node.title or a.get("title"))
         if node.kind is not Kind.SERVICE_DOMAIN:  # its text is pk:content
-            self.lit(s, PK.text, node.text)
+            self.lit(s, T.text, node.text)
         number = re.sub(r"\s+", "", node.number or "")
         if number:
             if number.isdigit():
-                self.integer(s, PK.number, int(number))
+                self.integer(s, T.number, int(number))
             else:
-                self.add(s, PK.number, Literal(number))
-        self.integer(s, PK.order, self.order)
-        self.add(s, DCT_IS_PART_OF, NamedNode(parent_iri))
-        self.add(s, PK.plan, self.plan_node)
+                self.add(s, T.number, _lit(number))
+        self.integer(s, T.order, self.order)
+        self.add(s, DCT_IS_PART_OF, _iri(parent_iri))
+        self.add(s, T.plan, self.plan_node)
         if "style" in a:
-            self.lit(s, PK.style, a["style"])
+            self.lit(s, T.style, a["style"])
         if isinstance(a.get("level"), int):
-            self.integer(s, PK.level, a["level"])
+            self.integer(s, T.level, a["level"])
 
         dom = domain_iri(a.get("domain"))
         if dom is None and node.kind is Kind.INDICATOR:
@@ -432,19 +476,19 @@ class _Builder:
         if dom is None and node.kind is Kind.SERVICE_ITEM:
             dom = inherited_domain
         if dom:
-            self.add(s, PK.domain, NamedNode(dom))
+            self.add(s, T.domain, _iri(dom))
         ev = a.get("domain_evidence")
         for e in (ev if isinstance(ev, (list, tuple)) else [ev] if ev else []):
-            self.lit(s, PK.domainEvidence, e)
+            self.lit(s, T.domainEvidence, e)
 
         self.provenance(iri, node.span)
 
         if node.kind is Kind.INDICATOR:
             self.indicator(s, iri, node, table)
         elif node.kind is Kind.SERVICE_DOMAIN:
-            self.lit(s, PK.content, node.text or a.get("content"))
+            self.lit(s, T.content, node.text or a.get("content"))
             if isinstance(a.get("declared_count"), int):
-                self.integer(s, PK.declaredCount, a["declared_count"])
+                self.integer(s, T.declaredCount, a["declared_count"])
         for k, q in enumerate(a.get("quantities") or [], 1):
             self.quantity(s, iri, k, q)
         for d in a.get("departments") or []:
@@ -453,96 +497,105 @@ class _Builder:
             self.link(s, iri, k, link)
         return dom
 
-    def indicator(self, s: NamedNode, iri: str, node: Node, table: Node | None) -> None:
+    def indicator(self, s: str, iri: str, node: Node, table: Node | None) -> None:
         a = node.attrs or {}
         name = node.title or a.get("title") or ""
-        self.lit(s, PK.category, re.sub(r"\s+", "", a.get("category") or "") or None)
-        self.lit(s, PK.unit, a.get("unit"))
-        self.lit(s, PK.nature, a.get("nature"))
+        self.lit(s, T.category, re.sub(r"\s+", "", a.get("category") or "") or None)
+        self.lit(s, T.unit, a.get("unit"))
+        self.lit(s, T.nature, a.get("nature"))
         tattrs = (table.attrs if table is not None else None) or {}
-        for which, prop in (("baseline", PK.baseline), ("target", PK.target)):
+        for which, prop in (("baseline", T.baseline), ("target", T.target)):
             obs = a.get(which)
             if not obs:
                 continue
-            o = NamedNode(f"{iri}/{which}")
+            o = _iri(f"{iri}/{which}")
             self.add(s, prop, o)
-            self.add(o, RDF_TYPE, PK.Observation)
-            if not self.dec(o, PK.value, obs.get("value")) and obs.get("value") is not None:
-                self.lit(o, PK.rawValue, obs.get("value"))
-            self.dec(o, PK.valueMax, obs.get("value_max"))
-            self.year(o, PK.year, obs.get("year") or tattrs.get(f"{which}_year"))
-            self.lit(o, PK.comparator, obs.get("comparator"))
-            self.boolean(o, PK.approximate, obs.get("approximate"))
-            self.lit(o, PK.qualitativeValue, obs.get("qualitative"))
-            self.lit(o, PK.rawValue, obs.get("raw"))
+            self.add(o, RDF_TYPE, T.Observation)
+            if not self.dec(o, T.value, obs.get("value")) and obs.get("value") is not None:
+                self.lit(o, T.rawValue, obs.get("value"))
+            self.dec(o, T.valueMax, obs.get("value_max"))
+            self.year(o, T.year, obs.get("year") or tattrs.get(f"{which}_year"))
+            self.lit(o, T.comparator, obs.get("comparator"))
+            self.boolean(o, T.approximate, obs.get("approximate"))
+            self.lit(o, T.qualitativeValue, obs.get("qualitative"))
+            self.lit(o, T.rawValue, obs.get("raw"))
         key = indicator_concept_key(name, a.get("unit"))
         if key:
-            c = NamedNode(concept_iri(key))
-            self.add(s, PK.concept, c)
+            c = _iri(concept_iri(key))
+            self.add(s, T.concept, c)
             self.add(c, RDF_TYPE, SKOS_CONCEPT)
             self.lit(c, SKOS_PREF, name)
             self.lit(c, SKOS_NOTATION, key)
 
-    def quantity(self, owner: NamedNode, owner_iri: str, k: int, q: dict) -> None:
+    def quantity(self, owner: str, owner_iri: str, k: int, q: dict) -> None:
         qiri = f"{owner_iri}/quantity/{k}"
-        n = NamedNode(qiri)
-        self.add(owner, PK.quantity, n)
-        self.add(n, RDF_TYPE, PK.Quantity)
-        if not self.dec(n, PK.value, q.get("value")) and q.get("value") is not None:
-            self.lit(n, PK.rawValue, q.get("value"))
-        self.dec(n, PK.valueMax, q.get("value_max"))
-        self.lit(n, PK.unit, q.get("unit"))
-        self.lit(n, PK.comparator, q.get("comparator"))
-        self.boolean(n, PK.approximate, q.get("approximate"))
-        self.lit(n, PK.scope, q.get("scope"))
-        self.lit(n, PK.text, q.get("text"))
+        n = _iri(qiri)
+        self.add(owner, T.quantity, n)
+        self.add(n, RDF_TYPE, T.Quantity)
+        if not self.dec(n, T.value, q.get("value")) and q.get("value") is not None:
+            self.lit(n, T.rawValue, q.get("value"))
+        self.dec(n, T.valueMax, q.get("value_max"))
+        self.lit(n, T.unit, q.get("unit"))
+        self.lit(n, T.comparator, q.get("comparator"))
+        self.boolean(n, T.approximate, q.get("approximate"))
+        self.lit(n, T.scope, q.get("scope"))
+        self.lit(n, T.text, q.get("text"))
         if q.get("span"):
             self.provenance(qiri, q["span"])
 
-    def department(self, owner: NamedNode, d: dict) -> None:
+    def department(self, owner: str, d: dict) -> None:
         written = (d.get("name") or "").strip()
         canonical = (d.get("canonical") or written).strip()
         if not canonical:
             return
-        org = NamedNode(iri("org", self.region_key, canonical))
-        prop = PK.supportDepartment if d.get("role") == "support" else PK.leadDepartment
+        org = _iri(iri("org", self.region_key, canonical))
+        prop = T.supportDepartment if d.get("role") == "support" else T.leadDepartment
         self.add(owner, prop, org)
         self.add(org, RDF_TYPE, ORG_ORGANIZATION)
         self.lit(org, SKOS_PREF, canonical)
         if written and written != canonical:
             self.lit(org, SKOS_ALT, written)
 
-    def link(self, owner: NamedNode, owner_iri: str, k: int, link: dict) -> None:
+    def link(self, owner: str, owner_iri: str, k: int, link: dict) -> None:
         target = str(link.get("target") or "").strip()
         if not target:
             return
         if not target.startswith(("http://", "https://")):
             path = target.split(":", 1)[1] if ":" in target else target
             target = f"{self.piri}/{path.strip('/')}"
-        n = NamedNode(f"{owner_iri}/link/{k}")
-        self.add(owner, PK.link, n)
-        self.add(n, RDF_TYPE, PK.Link)
-        self.add(n, PK.linkTarget, NamedNode(target))
+        n = _iri(f"{owner_iri}/link/{k}")
+        self.add(owner, T.link, n)
+        self.add(n, RDF_TYPE, T.Link)
+        self.add(n, T.linkTarget, _iri(target))
         score = link.get("score")
         if isinstance(score, (int, float)) and not isinstance(score, bool):
-            self.dec(n, PK.score, f"{float(score):.4f}".rstrip("0").rstrip("."))
+            self.dec(n, T.score, f"{float(score):.4f}".rstrip("0").rstrip("."))
         for term in link.get("evidence") or []:
-            self.lit(n, PK.evidenceTerm, term)
+            self.lit(n, T.evidenceTerm, term)
 
 
-def plan_quads(plan: Plan) -> Iterator[Quad]:
-    """Every quad of ``plan``, all in the named graph ``<{plan}>``.
+def plan_nquads(plan: Plan) -> bytes:
+    """Every quad of ``plan`` as N-Quads (UTF-8), all in the named graph ``<{plan}>``.
 
-    Args:
-        plan: a parsed plan.
-    Returns:
-        an iterator of :class:`pyoxigraph.Quad` (materialised first, so a bad plan
-        fails before anything is yielded).
+    What ``plankg build`` sends to the store's bulk loader.
     """
     b = _Builder(plan)
     b.plan_triples()
     b.walk(plan.root, b.piri, None, None)
-    return iter(b.quads)
+    return "".join(b.lines).encode("utf-8")
+
+
+def plan_quads(plan: Plan) -> Iterator[Quad]:
+    """Every quad of ``plan`` as :class:`pyoxigraph.Quad` objects: :func:`plan_nquads`
+    read back by pyoxigraph's (validating) N-Quads parser.
+
+    Args:
+        plan: a parsed plan.
+    Returns:
+        an iterator of quads (the text is made first, so a bad plan fails before
+        anything is yielded).
+    """
+    return parse(plan_nquads(plan), format=RdfFormat.N_QUADS)
 
 
 SERIALISATIONS = {"turtle": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD,

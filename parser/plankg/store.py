@@ -58,6 +58,17 @@ def _triples_text(quads: Iterable[pyoxigraph.Quad]) -> str:
     return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
 
 
+def _nquads_to_triples(nquads: bytes, graph: str) -> str:
+    r"""N-Quads lines all in ``graph`` → the same statements as N-Triples lines (each line
+    ends with `` <graph> .``, which is cut off).
+
+    >>> _nquads_to_triples(b'<a> <b> "c" <g> .\n', "g")
+    '<a> <b> "c" .'
+    """
+    cut = len(graph) + 5  # " <" graph "> ."
+    return "\n".join(line[:-cut] + " ." for line in nquads.decode("utf-8").splitlines())
+
+
 class Store:
     """A plankg store: a thin wrapper over :class:`pyoxigraph.Store`.
 
@@ -135,14 +146,14 @@ class Store:
 
     # --- writing --------------------------------------------------------------------
 
-    def _replace_graphs(self, graphs: list[tuple[str, list[pyoxigraph.Quad]]]) -> None:
-        """Replace each named graph's content, all in one transaction."""
+    def _replace_graphs(self, graphs: list[tuple[str, str]]) -> None:
+        """Replace each named graph's content (N-Triples text), all in one transaction."""
         if self.read_only:
             raise PlanKGError.make("E302", path=str(self.path), reason="store opened read-only")
         ops = []
-        for g, quads in graphs:
+        for g, triples in graphs:
             ops.append(f"DROP SILENT GRAPH <{g}>")
-            ops.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{_triples_text(quads)}\n}} }}")
+            ops.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{triples}\n}} }}")
         try:
             self.raw.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
@@ -160,13 +171,16 @@ class Store:
         Raises:
             StoreError: E302 when the write fails; the store is then unchanged.
         """
-        from plankg.graph import plan_iri, plan_quads
+        from plankg.graph import plan_iri, plan_nquads
 
-        graphs = [(plan_iri(p), list(plan_quads(p))) for p in plans]
+        graphs = []
+        for p in plans:
+            g = plan_iri(p)
+            graphs.append((g, _nquads_to_triples(plan_nquads(p), g)))
         if ontology:
-            graphs.append((ONTOLOGY_GRAPH, self._ontology_quads()))
+            graphs.append((ONTOLOGY_GRAPH, _triples_text(self._ontology_quads())))
         self._replace_graphs(graphs)
-        return sum(len(q) for _, q in graphs)
+        return sum(t.count("\n") + 1 for _, t in graphs if t)
 
     def load_plan(self, plan: Any) -> int:
         """Replace one plan's named graph; see :meth:`load_plans`."""
@@ -210,7 +224,7 @@ class Store:
             the number of triples loaded.
         """
         quads = self._ontology_quads()
-        self._replace_graphs([(ONTOLOGY_GRAPH, quads)])
+        self._replace_graphs([(ONTOLOGY_GRAPH, _triples_text(quads))])
         return len(quads)
 
     # --- reading --------------------------------------------------------------------
