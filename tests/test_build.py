@@ -7,6 +7,7 @@ import pytest
 
 from plankg.build import build_store
 from plankg.store import Store
+from plankg.vocab import ONTOLOGY_GRAPH
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -75,3 +76,48 @@ def test_a_store_in_use_is_refused(tmp_path):
         assert "E300" in str(e.value)
     finally:
         del holder
+
+
+def plan_quad_set(path):
+    """Every quad of the plan graphs (the ontology's blank nodes get new ids each load)."""
+    with Store(path, read_only=True) as st:
+        return {str(q) for q in st.raw if q.graph_name.value != ONTOLOGY_GRAPH}
+
+
+def test_parallel_build_with_concurrent_loads_writes_what_a_serial_build_writes(tmp_path, monkeypatch):
+    import plankg.build as build
+
+    files = sorted(FIX.glob("[a-h]_*.txt"))
+    assert len(files) >= 5
+    build_store(files, tmp_path / "one", jobs=1)
+    # tiny batches: every plan is its own bulk load, two of them in flight at a time
+    monkeypatch.setattr(build, "BATCH_BYTES", 1)
+    loaded, errors = build_store(files, tmp_path / "two", jobs=2)
+    assert errors == [] and len(loaded) == len(files)
+    assert plan_quad_set(tmp_path / "two") == plan_quad_set(tmp_path / "one")
+
+
+def test_a_failed_concurrent_load_is_raised_and_the_writer_stops(tmp_path):
+    from plankg.build import _Writer
+
+    st = pyoxigraph.Store(str(tmp_path / "s"))
+    w = _Writer(st, 2)
+    w.add(b"<a> <b> <c> <g> .\n")
+    w.flush()
+    w.add(b"this is not N-Quads\n")
+    w.flush()
+    with pytest.raises(SyntaxError):
+        w.flush(wait=True)
+    w.close()
+    assert w.pool is not None and w.pending == []
+
+
+def test_one_job_writes_in_the_calling_thread(tmp_path):
+    from plankg.build import _Writer
+
+    st = pyoxigraph.Store(str(tmp_path / "s"))
+    w = _Writer(st, 1)
+    assert w.pool is None
+    w.add(b"<http://x.org/a> <http://x.org/b> <http://x.org/c> <http://x.org/g> .\n")
+    w.flush(wait=True)
+    assert len(st) == 1

@@ -29,6 +29,7 @@ from .errors import PlanKGError
 from .vocab import ONTOLOGY_GRAPH
 
 BATCH_BYTES = 32 * 2**20  # bulk-load when this much N-Quads text is waiting
+MAX_WRITERS = 2           # concurrent bulk loads (each holds a batch in memory)
 MAX_DEFAULT_JOBS = 4      # each worker holds jieba's dictionary (~150 MB)
 
 
@@ -50,15 +51,15 @@ def plan_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | No
     """Parse one file into ``(path, plan graph IRI, N-Quads bytes, error)``; never raises.
 
     ``parse`` (default :func:`plankg.pipeline.parse_file`) must be a top-level
-    function when workers run it. Top-level so a ``spawn`` worker can run it.
+    function when workers run it (see :mod:`plankg.workers`).
     """
-    from .graph import plan_iri, plan_quads
+    from .graph import plan_iri, plan_nquads
 
     if parse is None:
         from .pipeline import parse_file as parse
     try:
         plan = parse(path)
-        data = pyoxigraph.serialize(plan_quads(plan), format=pyoxigraph.RdfFormat.N_QUADS)
+        data = plan_nquads(plan)
         return path, plan_iri(plan), data, None
     except PlanKGError as e:
         return path, None, None, str(e)
@@ -71,12 +72,12 @@ def plan_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | No
 def _results(paths: list[str], jobs: int, parse: Callable | None
              ) -> Iterator[tuple[str, str | None, bytes | None, str | None]]:
     if jobs > 1 and len(paths) > 1:
-        import multiprocessing
         from functools import partial
 
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Pool(min(jobs, len(paths))) as pool:
-            yield from pool.imap(partial(plan_nquads, parse=parse), paths, chunksize=1)
+        from .workers import pool
+
+        with pool(min(jobs, len(paths))) as workers:
+            yield from workers.imap(partial(plan_nquads, parse=parse), paths, chunksize=1)
     else:
         for p in paths:
             yield plan_nquads(p, parse)
@@ -108,16 +109,7 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
         raise PlanKGError.make("E301", path=str(staging), reason=" ".join(str(e).split())) from None
     graphs: list[str] = []
     errors: list[str] = []
-    batch: list[bytes] = []
-    size = 0
-
-    def flush() -> None:
-        nonlocal size
-        if batch:
-            new.bulk_load(b"".join(batch), format=pyoxigraph.RdfFormat.N_QUADS)
-            batch.clear()
-            size = 0
-
+    writer = _Writer(new, jobs)
     try:
         for path, graph, data, err in _results([str(p) for p in paths], jobs, parse):
             if on_done:
@@ -130,17 +122,15 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
             if graph in graphs:
                 if on_warning:
                     on_warning(f"{path}: plan id repeats an earlier file's; the later file wins")
-                flush()
+                writer.flush(wait=True)
                 new.remove_graph(pyoxigraph.NamedNode(graph))
             else:
                 graphs.append(graph)
-            batch.append(data)
-            size += len(data)
-            if size >= BATCH_BYTES:
-                flush()
+            writer.add(data)
         if errors:
             raise _Abort
-        flush()
+        writer.flush(wait=True)
+        writer.close()
         # keep what the old store had besides the rebuilt plans and the ontology
         keep_out = set(graphs) | {ONTOLOGY_GRAPH}
         if old is not None:
@@ -151,12 +141,14 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
         new.flush()
         new.optimize()  # compact the bulk-loaded files: queries run ~1.5x faster after
     except _Abort:
+        writer.close()
         del new
         shutil.rmtree(staging, ignore_errors=True)
         if old is not None:
             old.close()
         return [], errors
     except BaseException:
+        writer.close()
         del new
         shutil.rmtree(staging, ignore_errors=True)
         if old is not None:
@@ -171,6 +163,64 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
 
 class _Abort(Exception):
     pass
+
+
+class _Writer:
+    """Bulk-loads N-Quads batches into ``store``, up to ``jobs`` batches at a time.
+
+    pyoxigraph releases the GIL while it bulk-loads and RocksDB ingests the files of
+    concurrent loads side by side, so with ``jobs`` > 1 batches are written by a small
+    thread pool while the main thread goes on collecting parsed plans (two concurrent
+    loads of half the data take ~0.65x the time of one after the other). With one job
+    every batch is written in the calling thread: ``--jobs 1`` uses one core.
+    ``lenient``: the bytes come from pyoxigraph's own serializer, so parsing them need
+    not validate every IRI again (that validation is ~40 % of loading time).
+    """
+
+    def __init__(self, store: pyoxigraph.Store, jobs: int):
+        self.store = store
+        self.batch: list[bytes] = []
+        self.size = 0
+        self.pending: list = []
+        self.pool = None
+        self.writers = min(jobs, MAX_WRITERS)
+        if self.writers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=self.writers, thread_name_prefix="plankg-load")
+
+    def _load(self, data: bytes) -> None:
+        self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
+
+    def add(self, data: bytes) -> None:
+        self.batch.append(data)
+        self.size += len(data)
+        if self.size >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self, *, wait: bool = False) -> None:
+        """Write the waiting batch; with ``wait``, also every batch still being written.
+        A failed load raises here (the first failure, once its batch is waited for)."""
+        if self.batch:
+            data = b"".join(self.batch)
+            self.batch.clear()
+            self.size = 0
+            if self.pool is None:
+                self._load(data)
+            else:
+                # never more batches in flight than writers: memory stays bounded
+                while len(self.pending) >= self.writers:
+                    self.pending.pop(0).result()
+                self.pending.append(self.pool.submit(self._load, data))
+        if wait:
+            while self.pending:
+                self.pending.pop(0).result()
+
+    def close(self) -> None:
+        """Stop writing (after a failure): wait for loads in flight, drop the rest."""
+        self.batch.clear()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _swap(staging: Path, store_path: Path) -> None:

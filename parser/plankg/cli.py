@@ -105,7 +105,7 @@ def parse_one(path: str | os.PathLike, *, semantic: bool = True):
 
 
 def _parse_worker(path: str) -> tuple[str, Any, str | None]:
-    """Pool worker (top level, so it is spawn-safe): never raises, returns text errors."""
+    """Pool worker (top level, so workers can run it): never raises, returns text errors."""
     try:
         return path, parse_one(path), None
     except PlanKGError as e:
@@ -133,11 +133,10 @@ def parse_all(paths: list[Path], *, jobs: int = 1, progress: bool = False):
     def run(bar=None):
         args = [str(p) for p in paths]
         if jobs > 1 and len(args) > 1:
-            import multiprocessing
+            from plankg.workers import pool
 
-            ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(min(jobs, len(args))) as pool:
-                collect(pool.imap(_parse_worker, args), bar)
+            with pool(min(jobs, len(args))) as workers:
+                collect(workers.imap(_parse_worker, args), bar)
         else:
             collect((_parse_worker(a) for a in args), bar)
 
