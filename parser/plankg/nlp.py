@@ -46,11 +46,42 @@ def jieba_module() -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    _load_cached_dictionary(jieba)
     entries = datafiles.userdict()
     # jieba.load_userdict reads "word freq pos" lines; comments were dropped by the
     # validating loader, so feed it the clean lines rather than the file itself.
     jieba.load_userdict(io.StringIO("\n".join(f"{e.word} {e.freq} {e.pos}" for e in entries)))
     return jieba
+
+
+def _load_cached_dictionary(jieba: Any) -> None:
+    """Initialise jieba from its own cache file, three times faster than it does.
+
+    jieba keeps its prefix dictionary in ``<tmp>/jieba.cache`` and reads it back with
+    ``marshal.load(file)``, which pulls the 9 MB file through the file object in tiny
+    reads: 1.7 s on the bench machine, against 0.55 s for ``marshal.loads`` of the
+    whole file — on every start of every parsing process. Same file, same content; for
+    a custom dictionary, a missing or unreadable cache, jieba does it its own way.
+    """
+    import marshal
+    import os
+    import tempfile
+
+    dt = jieba.dt
+    if dt.initialized or dt.dictionary != jieba.DEFAULT_DICT or dt.cache_file:
+        return
+    cache = os.path.join(dt.tmp_dir or tempfile.gettempdir(), "jieba.cache")
+    try:
+        with open(cache, "rb") as f:
+            freq, total = marshal.loads(f.read())
+        if not isinstance(freq, dict) or not freq or not isinstance(total, int):
+            return
+    except (OSError, ValueError, EOFError, TypeError):
+        return  # jieba.initialize() (called by its first use) rebuilds the cache
+    with dt.lock:
+        if not dt.initialized:
+            dt.FREQ, dt.total = freq, total
+            dt.initialized = True
 
 
 def search_parts(words: list[str]) -> list[str]:
