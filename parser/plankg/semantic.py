@@ -52,8 +52,8 @@ fills ``region`` and ``level`` from the title and text first.
 """
 from __future__ import annotations
 
+import bisect
 import re
-from functools import lru_cache
 from collections import Counter
 from typing import Any
 
@@ -219,14 +219,34 @@ def _assign_domains(root: Node) -> None:
 
 # --- quantities and departments -------------------------------------------------------
 
-@lru_cache(maxsize=4096)
-def _fuzzy(text: str) -> re.Pattern:
-    """A pattern for ``text`` as the source may write it: any spacing, either width."""
-    parts = []
-    for ch in re.sub(r"\s+", "", text):
-        twin = _TWINS.get(ch)
-        parts.append(f"[{re.escape(ch)}{re.escape(twin)}]" if twin else re.escape(ch))
-    return re.compile(_WS.join(parts))
+# width twins folded to one form (length-preserving, so offsets survive folding)
+_FOLD = str.maketrans({k: v for k, v in _TWINS.items() if ord(k) > 0x7F})
+_SPACE = re.compile(r"[\s\u3000]+")
+_NON_SPACE = re.compile(r"[^\s\u3000]")
+
+
+def _find_loose(src: str, lo: int, hi: int, start: int, text: str) -> tuple[int, int] | None:
+    """Where ``text`` is in ``src[lo:hi]`` as the source may write it — any spacing
+    between characters, either width of digits and punctuation — searching from
+    ``start`` first, then from ``lo``. Folding is length-preserving and white space is
+    skipped through an index list, so no pattern is compiled per text.
+
+    >>> _find_loose("建设 １０ 所（个）幼儿园", 0, 14, 0, "10所(个)")
+    (3, 10)
+    """
+    needle = _SPACE.sub("", text.translate(_FOLD))
+    if not needle:
+        return None
+    part = src[lo:hi].translate(_FOLD)
+    where = [m.start() for m in _NON_SPACE.finditer(part)]
+    compact = _SPACE.sub("", part)
+    first = bisect.bisect_left(where, max(start, lo) - lo)
+    at = compact.find(needle, first)
+    if at < 0 and first:
+        at = compact.find(needle)
+    if at < 0:
+        return None
+    return lo + where[at], lo + where[at + len(needle) - 1] + 1
 
 
 def _locate(plan: Plan, node: Node, rel: int, found_text: str, cursor: int) -> tuple[int, int]:
@@ -241,11 +261,7 @@ def _locate(plan: Plan, node: Node, rel: int, found_text: str, cursor: int) -> t
         at = src.find(found_text, lo, hi)
     if at >= 0:  # verbatim elsewhere in the node: no pattern to compile
         return at, at + len(found_text)
-    pattern = _fuzzy(found_text)
-    m = pattern.search(src, max(cursor, lo), hi) or pattern.search(src, lo, hi)
-    if m:
-        return m.start(), m.end()
-    return lo, hi
+    return _find_loose(src, lo, hi, cursor, found_text) or (lo, hi)
 
 
 def _quantities_and_departments(plan: Plan, node: Node) -> None:
