@@ -13,10 +13,11 @@ from pathlib import Path
 @dataclass
 class Child:
     wall: float          # seconds from spawn to reaped
-    maxrss_mb: float     # the child's own peak resident set after exec (VmHWM), MiB
+    maxrss_mb: float     # peak memory of the child and all its descendants together, MiB
     rc: int
     timed_out: bool = False
     log: Path | None = None
+    main_mb: float = 0.0  # the child process's own peak (VmHWM), MiB
 
     def tail(self, n: int = 5) -> str:
         if self.log is None or not self.log.is_file():
@@ -27,14 +28,17 @@ class Child:
 
 def run_child(argv: list[str], *, env: dict | None = None, cwd: Path | None = None,
               log: Path | None = None, timeout: float | None = None) -> Child:
-    """Run ``argv``; wall time and the child's peak RSS.
+    """Run ``argv``; wall time and peak memory.
 
-    The peak is the child's ``VmHWM`` (/proc/PID/status), read every 10 ms: it is the
-    high-water mark of the process image *after* exec. ``ru_maxrss`` from ``os.wait4``
-    is not used alone because Linux carries the parent's high-water mark across
-    fork+exec, so a child spawned while this bench holds 2 GB reported 2 GB. VmHWM
-    never decreases, so polling only misses growth in the last 10 ms of the child's
-    life; where /proc is missing, ru_maxrss is the fallback.
+    Memory is read from /proc every 10 ms. ``maxrss_mb`` is the peak, over those
+    readings, of the memory of the child *and all its descendants* (plankg build's
+    worker server and workers): each process's proportional set size (``Pss`` in
+    ``smaps_rollup``: pages shared between forked workers counted once in total), or its
+    ``VmRSS`` where PSS is unreadable. ``main_mb`` is the child's own high-water mark
+    (``VmHWM``). ``ru_maxrss`` from ``os.wait4`` is not used alone because Linux carries
+    the parent's high-water mark across fork+exec, so a child spawned while this bench
+    holds 2 GB reported 2 GB; it is the fallback where /proc is missing. Polling misses
+    peaks shorter than 10 ms.
 
     Output goes to ``log`` (stdout and stderr together) or to /dev/null. On ``timeout``
     the child is killed and ``timed_out`` is set; its peak memory up to then is kept.
@@ -47,6 +51,7 @@ def run_child(argv: list[str], *, env: dict | None = None, cwd: Path | None = No
         killed = threading.Event()
         done = threading.Event()
         hwm_kb = [0]
+        tree_kb = [0]
 
         def poll() -> None:
             status = f"/proc/{p.pid}/status"
@@ -59,6 +64,7 @@ def run_child(argv: list[str], *, env: dict | None = None, cwd: Path | None = No
                                 break
                 except (OSError, ValueError):
                     pass
+                tree_kb[0] = max(tree_kb[0], sum(_memory_kb(q) for q in _tree(p.pid)))
                 done.wait(0.01)
 
         poller = threading.Thread(target=poll, daemon=True)
@@ -85,8 +91,53 @@ def run_child(argv: list[str], *, env: dict | None = None, cwd: Path | None = No
         p.returncode = rc  # reaped here; keep Popen from waiting again
     finally:
         out.close()
-    peak_kb = hwm_kb[0] or ru.ru_maxrss
-    return Child(wall, peak_kb / 1024.0, rc, killed.is_set(), log)
+    main_kb = hwm_kb[0] or ru.ru_maxrss
+    peak_kb = max(tree_kb[0], main_kb if not tree_kb[0] else 0)
+    return Child(wall, peak_kb / 1024.0, rc, killed.is_set(), log, main_kb / 1024.0)
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process descending from it (from /proc/*/stat parent ids)."""
+    parent: dict[int, int] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return [pid]
+    for e in entries:
+        if not e.isdigit():
+            continue
+        try:
+            with open(f"/proc/{e}/stat", "rb") as f:
+                stat = f.read()
+            # the command name (field 2) may hold spaces: fields after the last ")"
+            parent[int(e)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    out, todo = [], [pid]
+    while todo:
+        q = todo.pop()
+        out.append(q)
+        todo.extend(c for c, pp in parent.items() if pp == q)
+    return out
+
+
+def _memory_kb(pid: int) -> int:
+    """A process's proportional set size (PSS), else its resident set, in KiB; 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def median(xs: list[float]) -> float:

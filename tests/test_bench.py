@@ -57,3 +57,18 @@ def test_run_help():
                        text=True, encoding="utf-8", timeout=60)
     assert r.returncode == 0, r.stderr
     assert "--quick" in r.stdout and "--plans" in r.stdout
+
+
+def test_peak_memory_counts_the_processes_a_command_starts():
+    """plankg build's memory is mostly in its workers: the bench must see them."""
+    spec = importlib.util.spec_from_file_location("bench_measure", BENCH / "measure.py")
+    measure = importlib.util.module_from_spec(spec)
+    sys.modules["bench_measure"] = measure  # dataclasses look their module up there
+    spec.loader.exec_module(measure)
+    grandchild = ("import time; x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096]); "
+                  "time.sleep(0.4)")
+    c = measure.run_child([sys.executable, "-c",
+                           f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}])"])
+    assert c.rc == 0
+    assert c.maxrss_mb >= 250          # the grandchild's 300 MB
+    assert c.main_mb < 150             # the child itself holds little
