@@ -1,37 +1,34 @@
-"""Imported once by the worker server (see :mod:`plankg.workers`): load the whole parse
-pipeline — modules, data files, jieba's dictionary, the spaCy pipeline — so that every
-worker forked from the server starts warm.
+"""Imported once by the worker server (see :mod:`plankg.workers`): load what every
+parsing process needs and what does not depend on plankg's own data files — the
+modules, spaCy with its Chinese language class, jieba with its prefix dictionary — so
+that every worker forked from the server starts warm.
 
-It does so by parsing a few lines of plan text written here (not from any plan), which
-touches every lazily loaded table: heading patterns, units, departments, regions,
-domains, topics, the jieba dictionary and the spaCy pipeline.
+plankg's data files (heading patterns, lexicons, topics, the jieba user dictionary,
+``ontology/domains.ttl``) are deliberately *not* loaded here: a server lives as long
+as the process that started it, and a worker forked from it must see those files as
+they are when it parses, not as they were when the server started. Each worker loads
+them on first use, in milliseconds.
 
-Nothing here may fail: a data file that does not load is reported by the worker that
-parses a plan, with the file's name, exactly as it would be without preloading.
+Nothing here may fail: anything that does not load is loaded (and reported) by the
+worker that needs it, exactly as it would be without preloading.
 """
 from __future__ import annotations
 
 import gc
 
-WARM_TEXT = """某省公共服务规划
-第一章 总体要求
-第一节 发展目标
-推进托育服务发展。省卫生健康委牵头，省民政厅按职责分工负责。
-专栏1 示例工程
-1.托育服务工程。建设托育机构10所。
-表1 主要指标
-序号\t指标\t2020年\t2025年\t属性
-1\t每千人口托位数（个）\t1\t4.5\t预期性
-"""
-
 
 def warm() -> bool:
-    """Load what parsing a plan loads; True when everything loaded."""
+    """Load the data-independent part of the parse pipeline; True when all of it loaded."""
     try:
-        from plankg.pipeline import parse_source
-        from plankg.read import read_bytes
+        import jieba
+        import spacy
 
-        parse_source(read_bytes(WARM_TEXT.encode("utf-8"), "warm.txt"), semantic=True)
+        from plankg import graph, nlp, pipeline, semantic  # noqa: F401
+        from plankg.extract import (columns, departments, domains, keytasks,  # noqa: F401
+                                    links, metadata, quantities, regions, tables)
+
+        nlp._load_cached_dictionary(jieba)   # jieba's own dictionary, not plankg's
+        spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         return True
     except Exception:  # noqa: BLE001 - see the module doc
         return False

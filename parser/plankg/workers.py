@@ -10,6 +10,11 @@ pipeline once and every worker is forked from it, warm. The server is single-thr
 (no store is ever opened in it), which is what makes forking safe. Elsewhere the
 pool falls back to ``spawn`` and each worker loads the pipeline itself.
 
+A forked worker inherits the *server's* environment and working directory, which are
+those of the moment the server started; each worker therefore adopts the calling
+process's current ones first (a relative path or ``PLANKG_ONTOLOGY`` set later must
+mean what it means to the caller).
+
 ``PLANKG_START_METHOD`` (``forkserver`` or ``spawn``) overrides the choice, for
 measuring one against the other.
 """
@@ -44,4 +49,11 @@ def pool(processes: int) -> Any:
     if method == "forkserver":
         # one server per process; the preload list is read when it first starts
         ctx.set_forkserver_preload([PRELOAD])
-    return ctx.Pool(processes)
+    return ctx.Pool(processes, initializer=_adopt, initargs=(dict(os.environ), os.getcwd()))
+
+
+def _adopt(environ: dict[str, str], cwd: str) -> None:
+    """Pool initializer: take the caller's environment and working directory."""
+    os.environ.clear()
+    os.environ.update(environ)
+    os.chdir(cwd)
