@@ -123,17 +123,16 @@ def _tree(pid: int) -> list[int]:
 
 def _memory_kb(pid: int) -> int:
     """A process's proportional set size (PSS), else its resident set, in KiB; 0 if gone."""
+    return (_proc_field(f"/proc/{pid}/smaps_rollup", b"Pss:")
+            or _proc_field(f"/proc/{pid}/status", b"VmRSS:"))
+
+
+def _proc_field(path: str, key: bytes) -> int:
+    """The number after ``key`` in a /proc file (kB), 0 when unreadable."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+        with open(path, "rb") as f:
             for line in f:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    try:
-        with open(f"/proc/{pid}/status", "rb") as f:
-            for line in f:
-                if line.startswith(b"VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except (OSError, ValueError):
         pass

@@ -379,37 +379,38 @@ class Bench:
             blob = b"".join(texts[:k])
             n = len(quads)
             lt, bt, wt = [], [], []
-            runs = self.runs
+            written = 0
             i = 0
-            while i < runs:
-                d = WORK / f"load-{i}"
+
+            def into_fresh_store(tag: str, write) -> float:
+                d = WORK / f"{tag}-{i}"
                 shutil.rmtree(d, ignore_errors=True)
                 t0 = time.perf_counter()
-                st = Store(d)
-                written = st.load_plans(plans)
-                st.close()
-                lt.append(time.perf_counter() - t0)
-                del st
+                write(d)
+                took = time.perf_counter() - t0
                 shutil.rmtree(d, ignore_errors=True)
-                d = WORK / f"bulk-{i}"
-                shutil.rmtree(d, ignore_errors=True)
-                t0 = time.perf_counter()
+                return took
+
+            def plankg_load(d: Path) -> None:
+                nonlocal written
+                with Store(d) as st:
+                    written = st.load_plans(plans)
+
+            def bulk_extend(d: Path) -> None:
                 s = pyoxigraph.Store(str(d))
                 s.bulk_extend(quads)
                 s.flush()
-                bt.append(time.perf_counter() - t0)
-                del s
-                shutil.rmtree(d, ignore_errors=True)
-                # what plankg build does with the workers' text: one lenient bulk load
-                d = WORK / f"build-write-{i}"
-                shutil.rmtree(d, ignore_errors=True)
-                t0 = time.perf_counter()
+
+            def build_write(d: Path) -> None:  # what plankg build does with the text
                 s = pyoxigraph.Store(str(d))
                 s.bulk_load(blob, format=pyoxigraph.RdfFormat.N_QUADS, lenient=True)
                 s.flush()
-                wt.append(time.perf_counter() - t0)
-                del s
-                shutil.rmtree(d, ignore_errors=True)
+
+            runs = self.runs
+            while i < runs:
+                lt.append(into_fresh_store("load", plankg_load))
+                bt.append(into_fresh_store("bulk", bulk_extend))
+                wt.append(into_fresh_store("build-write", build_write))
                 if i == 0 and lt[0] > SLOW_LOAD_S:
                     runs = min(runs, self.slow_runs)
                 i += 1

@@ -140,19 +140,14 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
         new.extend(Store._ontology_quads())
         new.flush()
         new.optimize()  # compact the bulk-loaded files: queries run ~1.5x faster after
-    except _Abort:
+    except BaseException as e:
         writer.close()
         del new
         shutil.rmtree(staging, ignore_errors=True)
         if old is not None:
             old.close()
-        return [], errors
-    except BaseException:
-        writer.close()
-        del new
-        shutil.rmtree(staging, ignore_errors=True)
-        if old is not None:
-            old.close()
+        if isinstance(e, _Abort):
+            return [], errors
         raise
     del new  # release the staging store's lock before the rename
     if old is not None:
