@@ -5,16 +5,20 @@ hundreds of plans that way would hold every plan in memory and write through the
 slow transactional path, so ``plankg build`` works differently:
 
 1. Each plan is parsed and turned into N-Quads by itself (in ``jobs`` worker
-   processes), and only that text travels back; no plan stays in memory.
+   processes, see :mod:`plankg.workers`), and only that text travels back; no plan
+   stays in memory.
 2. The quads are bulk-loaded into a *staging* store next to the real one
-   (``<store>.building``), batch by batch. Nobody else can see the staging store,
-   so the bulk loader's lack of transactions does not matter.
+   (``<store>.building``), batch by batch — with more than one job, up to
+   :data:`MAX_WRITERS` batches at a time (see :class:`_Writer`). Nobody else can see
+   the staging store, so the bulk loader's lack of transactions does not matter.
 3. If any file failed, the staging store is deleted and the real store is untouched.
 4. Otherwise the graphs of the real store that the build does not replace (plans
    loaded by hand with ``plankg load``) are copied over, the ontology graph is
    loaded, and the staging directory is renamed into place.
 
-Memory grows with the largest batch, not with the corpus.
+Memory grows with the batches in flight, not with the corpus. At the end the staging
+store is compacted (``optimize``): ~2 s for 200 plans, and queries' first evaluation is
+~1.3x faster for it.
 """
 from __future__ import annotations
 
@@ -139,7 +143,7 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
                     new.bulk_extend(old.raw.quads_for_pattern(None, None, None, g))
         new.extend(Store._ontology_quads())
         new.flush()
-        new.optimize()  # compact the bulk-loaded files: queries run ~1.5x faster after
+        new.optimize()  # compact the bulk-loaded files: first evaluations ~1.3x faster after
     except BaseException as e:
         writer.close()
         del new
