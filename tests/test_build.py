@@ -121,3 +121,37 @@ def test_one_job_writes_in_the_calling_thread(tmp_path):
     w.add(b"<http://x.org/a> <http://x.org/b> <http://x.org/c> <http://x.org/g> .\n")
     w.flush(wait=True)
     assert len(st) == 1
+
+
+def test_files_are_handed_out_only_while_slots_are_free():
+    import threading
+
+    from plankg.build import _handed_out
+
+    slots, stop = threading.Semaphore(2), threading.Event()
+    it = _handed_out(["a", "b", "c", "d"], slots, stop)
+    assert [next(it), next(it)] == ["a", "b"]
+    got = []
+    t = threading.Thread(target=lambda: got.append(next(it)))
+    t.start()
+    t.join(0.3)
+    assert t.is_alive() and got == []     # no free slot: "c" waits
+    slots.release()                        # the caller took a result
+    t.join(2)
+    assert got == ["c"]
+    stop.set()
+    assert list(it) == []                  # stopped: nothing more is handed out
+
+
+def test_a_caller_that_stops_early_does_not_hang_the_pool():
+    import time
+
+    from plankg.build import _results
+
+    files = [str(f) for f in sorted(FIX.glob("[a-h]_*.txt"))] * 4
+    t0 = time.perf_counter()
+    gen = _results(files, 2, None)
+    first = next(gen)
+    assert first[0] == files[0] and first[3] is None
+    gen.close()                            # e.g. a failed bulk load in the caller
+    assert time.perf_counter() - t0 < 60

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pyoxigraph
 
@@ -34,6 +34,7 @@ from .vocab import ONTOLOGY_GRAPH
 
 BATCH_BYTES = 32 * 2**20  # bulk-load when this much N-Quads text is waiting
 MAX_WRITERS = 2           # concurrent bulk loads (each holds a batch in memory)
+IN_FLIGHT_PER_JOB = 8     # files handed to workers and not yet taken by the writer, per job
 MAX_DEFAULT_JOBS = 4      # each worker holds jieba's dictionary (~150 MB)
 
 
@@ -75,16 +76,44 @@ def plan_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | No
 
 def _results(paths: list[str], jobs: int, parse: Callable | None
              ) -> Iterator[tuple[str, str | None, bytes | None, str | None]]:
+    """Each file's :func:`plan_nquads`, in order; with ``jobs`` > 1 from worker processes.
+
+    Back-pressure: a worker pool hands out every task at once and keeps every result
+    it gets until asked, so workers faster than the store would pile the whole
+    corpus's N-Quads up in this process. Files are therefore handed out only while
+    fewer than :data:`IN_FLIGHT_PER_JOB` × ``jobs`` results are unclaimed; one more
+    goes out each time the caller asks for the next result.
+    """
     if jobs > 1 and len(paths) > 1:
+        import threading
         from functools import partial
 
         from .workers import pool
 
+        slots = threading.Semaphore(IN_FLIGHT_PER_JOB * jobs)
+        stop = threading.Event()
         with pool(min(jobs, len(paths))) as workers:
-            yield from workers.imap(partial(plan_nquads, parse=parse), paths, chunksize=1)
+            try:
+                for result in workers.imap(partial(plan_nquads, parse=parse),
+                                           _handed_out(paths, slots, stop), chunksize=1):
+                    yield result
+                    slots.release()
+            finally:
+                stop.set()  # before the pool's exit joins the thread that hands out files
     else:
         for p in paths:
             yield plan_nquads(p, parse)
+
+
+def _handed_out(paths: list[str], slots: Any, stop: Any) -> Iterator[str]:
+    """``paths``, each once a slot is free; ends early once ``stop`` is set."""
+    for p in paths:
+        while not slots.acquire(timeout=0.05):
+            if stop.is_set():
+                return
+        if stop.is_set():
+            return
+        yield p
 
 
 def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLike, *, jobs: int = 1,
@@ -165,15 +194,17 @@ class _Abort(Exception):
 
 
 class _Writer:
-    """Bulk-loads N-Quads batches into ``store``, up to ``jobs`` batches at a time.
+    """Bulk-loads N-Quads batches into ``store``, up to ``min(jobs, MAX_WRITERS)`` at a time.
 
     pyoxigraph releases the GIL while it bulk-loads and RocksDB ingests the files of
     concurrent loads side by side, so with ``jobs`` > 1 batches are written by a small
     thread pool while the main thread goes on collecting parsed plans (two concurrent
     loads of half the data take ~0.65x the time of one after the other). With one job
     every batch is written in the calling thread: ``--jobs 1`` uses one core.
-    ``lenient``: the bytes come from pyoxigraph's own serializer, so parsing them need
-    not validate every IRI again (that validation is ~40 % of loading time).
+    ``lenient``: the bytes come from :func:`plankg.graph.plan_nquads`, whose IRIs are
+    escaped as they are built and whose output every other path (and the test suite)
+    reads back with pyoxigraph's validating parser, so the loader need not validate
+    every IRI again (that validation is ~40 % of loading time).
     """
 
     def __init__(self, store: pyoxigraph.Store, jobs: int):
