@@ -65,7 +65,6 @@ from .extract import regions as regions_mod
 from .model import HEADING_KINDS, Kind, Node, Plan, Warning_
 
 _MAX_EVIDENCE_TERMS = 6
-_WS = r"[\s\u3000]*"
 # characters whose full-width or ASCII twin the source may hold instead
 _TWINS = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "%": "％", ".": "．",
           ">": "＞", "<": "＜", "~": "～", "-": "－"}
