@@ -52,7 +52,7 @@ def default_jobs(n_files: int) -> int:
     return max(1, min(cores, MAX_DEFAULT_JOBS, n_files))
 
 
-def plan_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | None, bytes | None, str | None]:
+def file_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | None, bytes | None, str | None]:
     """Parse one file into ``(path, plan graph IRI, N-Quads bytes, error)``; never raises.
 
     ``parse`` (default :func:`plankg.pipeline.parse_file`) must be a top-level
@@ -76,7 +76,7 @@ def plan_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | No
 
 def _results(paths: list[str], jobs: int, parse: Callable | None
              ) -> Iterator[tuple[str, str | None, bytes | None, str | None]]:
-    """Each file's :func:`plan_nquads`, in order; with ``jobs`` > 1 from worker processes.
+    """Each file's :func:`file_nquads`, in order; with ``jobs`` > 1 from worker processes.
 
     Back-pressure: a worker pool hands out every task at once and keeps every result
     it gets until asked, so workers faster than the store would pile the whole
@@ -94,7 +94,7 @@ def _results(paths: list[str], jobs: int, parse: Callable | None
         stop = threading.Event()
         with pool(min(jobs, len(paths))) as workers:
             try:
-                for result in workers.imap(partial(plan_nquads, parse=parse),
+                for result in workers.imap(partial(file_nquads, parse=parse),
                                            _handed_out(paths, slots, stop), chunksize=1):
                     yield result
                     slots.release()
@@ -102,7 +102,7 @@ def _results(paths: list[str], jobs: int, parse: Callable | None
                 stop.set()  # before the pool's exit joins the thread that hands out files
     else:
         for p in paths:
-            yield plan_nquads(p, parse)
+            yield file_nquads(p, parse)
 
 
 def _handed_out(paths: list[str], slots: Any, stop: Any) -> Iterator[str]:
