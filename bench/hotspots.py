@@ -43,9 +43,9 @@ def main() -> int:
     ap.add_argument("--big-reps", type=int, default=0)
     a = ap.parse_args()
     files = gencorpus.make_corpus(BENCH / "work" / "corpus", 200)[: a.plans]
-    from plankg.graph import plan_quads
+    from plankg.graph.rdf import plan_quads
     from plankg.pipeline import parse_file
-    from plankg.store import Store
+    from plankg.store.embedded import Store
 
     parse_file(files[0])  # warm: jieba dictionary, spaCy-free imports, data files
     chars = sum(len(gencorpus.read_text(f)) for f in files)

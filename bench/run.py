@@ -350,9 +350,9 @@ class Bench:
         try:
             import pyoxigraph
 
-            from plankg.graph import plan_nquads, plan_quads
+            from plankg.graph.rdf import plan_nquads, plan_quads
             from plankg.pipeline import parse_file
-            from plankg.store import Store
+            from plankg.store.embedded import Store
         except Exception as e:  # noqa: BLE001
             self.error(label, e)
             return
@@ -472,10 +472,10 @@ class Bench:
 
     def served(self, store_dir: Path) -> dict[str, tuple[float, int, int, bool]]:
         """Contract query → (median seconds, rows, runs, False) through
-        ``plankg.queries.execute`` (what ``plankg query NAME --format csv`` runs): the
+        ``plankg.store.queries.execute`` (what ``plankg query NAME --format csv`` runs): the
         warm-up evaluates and fills the store's result cache, the runs are served."""
-        from plankg import cache
-        from plankg.queries import execute
+        from plankg.store import cache
+        from plankg.store.queries import execute
 
         cache.clear(store_dir)
         out = {}
@@ -498,7 +498,7 @@ class Bench:
         a read-only store (no result cache).
 
         ``cold``: the warm-up took over QUERY_BUDGET_S, so it is the only run."""
-        from plankg.store import Store
+        from plankg.store.embedded import Store
 
         out = {}
         st = Store(store_dir, read_only=True)

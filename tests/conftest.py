@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from plankg.model import Kind, Node, Plan
-from plankg.store import Store, ontology_dir
+from plankg.store.embedded import Store, ontology_dir
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("PLANKG_CORPUS", REPO / "corpus"))

@@ -1,13 +1,13 @@
-"""plankg.build: the streamed, all-or-nothing rebuild behind `plankg build`."""
+"""plankg.store.build: the streamed, all-or-nothing rebuild behind `plankg build`."""
 import shutil
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 
-from plankg.build import build_store
-from plankg.store import Store
-from plankg.vocab import ONTOLOGY_GRAPH
+from plankg.store.build import build_store
+from plankg.store.embedded import Store
+from plankg.graph.vocab import ONTOLOGY_GRAPH
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -85,7 +85,7 @@ def plan_quad_set(path):
 
 
 def test_parallel_build_with_concurrent_loads_writes_what_a_serial_build_writes(tmp_path, monkeypatch):
-    import plankg.build as build
+    import plankg.store.build as build
 
     files = sorted(FIX.glob("[a-h]_*.txt"))
     assert len(files) >= 5
@@ -98,7 +98,7 @@ def test_parallel_build_with_concurrent_loads_writes_what_a_serial_build_writes(
 
 
 def test_a_failed_concurrent_load_is_raised_and_the_writer_stops(tmp_path):
-    from plankg.build import _Writer
+    from plankg.store.build import _Writer
 
     st = pyoxigraph.Store(str(tmp_path / "s"))
     w = _Writer(st, 2)
@@ -113,7 +113,7 @@ def test_a_failed_concurrent_load_is_raised_and_the_writer_stops(tmp_path):
 
 
 def test_one_job_writes_in_the_calling_thread(tmp_path):
-    from plankg.build import _Writer
+    from plankg.store.build import _Writer
 
     st = pyoxigraph.Store(str(tmp_path / "s"))
     w = _Writer(st, 1)
@@ -126,7 +126,7 @@ def test_one_job_writes_in_the_calling_thread(tmp_path):
 def test_files_are_handed_out_only_while_slots_are_free():
     import threading
 
-    from plankg.build import _handed_out
+    from plankg.store.build import _handed_out
 
     slots, stop = threading.Semaphore(2), threading.Event()
     it = _handed_out(["a", "b", "c", "d"], slots, stop)
@@ -146,7 +146,7 @@ def test_files_are_handed_out_only_while_slots_are_free():
 def test_a_caller_that_stops_early_does_not_hang_the_pool():
     import time
 
-    from plankg.build import _results
+    from plankg.store.build import _results
 
     files = [str(f) for f in sorted(FIX.glob("[a-h]_*.txt"))] * 4
     t0 = time.perf_counter()

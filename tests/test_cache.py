@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import sample_plan
 
-from plankg import cache
+from plankg.store import cache
 from plankg.cli import main
-from plankg.queries import execute, resolve
-from plankg.store import Store
+from plankg.store.queries import execute, resolve
+from plankg.store.embedded import Store
 
 CHAPTERS = resolve("chapters")[1]
 

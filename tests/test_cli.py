@@ -26,7 +26,7 @@ from conftest import sample_plan
 
 import plankg.cli as cli
 from plankg.cli import main
-from plankg.store import Store
+from plankg.store.embedded import Store
 
 REAL_PARSE = cli.parse_one
 SMALL_PLAN = "第一章 总体要求\n推进托育服务。支持建设托育机构。\n"
@@ -171,7 +171,7 @@ def test_second_writer_gets_store_in_use(loaded, tmp_path):
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys
-            from plankg.store import Store
+            from plankg.store.embedded import Store
             s = Store({str(tmp_path / 'store')!r}); print("ready", flush=True); sys.stdin.read()""")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -237,7 +237,7 @@ def test_build_with_jobs_uses_the_real_parser(tmp_path, monkeypatch):
 
 
 def test_build_jobs_default_uses_the_cores_and_no_more_than_the_files(monkeypatch):
-    from plankg import build
+    from plankg.store import build
 
     monkeypatch.setattr(build.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3, 4, 5, 6, 7})
     assert build.default_jobs(100) == build.MAX_DEFAULT_JOBS

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from plankg import datafiles
+from plankg.semantic import datafiles
 from plankg.errors import DataFileError
 
 
@@ -20,7 +20,7 @@ def test_shipped_files_load():
 
 
 def test_every_unit_alternation_prefers_the_longer_unit():
-    from plankg.extract.quantities import find_quantities
+    from plankg.semantic.quantities import find_quantities
 
     units = [u for u, k in datafiles.units().items() if k != "multiplier" and len(u) > 1]
     for unit in units:
@@ -129,4 +129,5 @@ def test_missing_and_non_utf8_files(tmp_path):
 
 
 def test_data_dir_is_inside_the_package():
-    assert datafiles.DATA_DIR == Path(datafiles.__file__).parent / "data"
+    import plankg
+    assert datafiles.DATA_DIR == Path(plankg.__file__).parent / "data"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from plankg.extract.departments import canonicalize, find_departments, is_department
+from plankg.semantic.departments import canonicalize, find_departments, is_department
 
 CASES = [
     ("lead-and-support", "推进托育服务扩容。（省民政厅牵头，省发展改革委、省财政厅按职责分工负责）",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from plankg.errors import DataFileError
-from plankg.extract import domains
+from plankg.semantic import domains
 from plankg.model import Kind, Node, Plan
 
 needs_ontology = pytest.mark.skipif(
@@ -106,7 +106,7 @@ def test_load_domains_errors_name_the_file(tmp_path):
 
 @needs_ontology
 def test_spacy_ruler_marks_domain_terms():
-    from plankg.nlp import get_nlp
+    from plankg.semantic.nlp import get_nlp
 
     nlp = get_nlp()
     assert "domain_terms" in nlp.pipe_names
@@ -121,7 +121,7 @@ def _plan(root: Node, text: str = "") -> Plan:
 
 @needs_ontology
 def test_enrich_evidence_order():
-    from plankg.semantic import enrich
+    from plankg.semantic.assign import enrich
 
     kt_named = Node(Kind.KEY_TASK, title="推进托育服务", text="增加托位。")
     kt_other = Node(Kind.KEY_TASK, title="完善基本医疗保险", text="提高参保率。")

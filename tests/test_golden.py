@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Triple, serialize, RdfFormat
 
-from plankg.graph import plan_quads
+from plankg.graph.rdf import plan_quads
 from plankg.pipeline import parse_file
 
 HERE = Path(__file__).parent

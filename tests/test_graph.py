@@ -5,8 +5,8 @@ import pyoxigraph
 import pytest
 from conftest import sample_plan
 
-from plankg import vocab
-from plankg.graph import (DOMAIN_SLUGS, decimal_lexical, domain_iri, indicator_concept_key,
+from plankg.graph import vocab
+from plankg.graph.rdf import (DOMAIN_SLUGS, decimal_lexical, domain_iri, indicator_concept_key,
                           plan_iri, plan_quads, serialize_plan)
 from plankg.model import Kind, Node, Plan
 
@@ -280,7 +280,7 @@ def test_quotes_backslashes_and_line_ends_survive_as_written():
 
 
 def test_characters_an_iri_may_not_hold_are_percent_encoded():
-    from plankg.graph import _iri
+    from plankg.graph.rdf import _iri
 
     assert _iri("https://x.org/a b<c>") == "<https://x.org/a%20b%3Cc%3E>"
     assert _iri("https://x.org/托育") == "<https://x.org/托育>"

@@ -144,7 +144,7 @@ def test_project_numbering_style_is_kept_inside_a_column(tmp_path):
 def test_full_width_punctuation_counts_as_wide():
     """，（）： are as wide as a Chinese character; measured half, a full PDF line of
     text with them looked short and the page margin was set too low."""
-    from plankg.blocks import line_width
+    from plankg.structure.lines import line_width
     assert line_width("推进，托育（服务）：") == 10.0
     assert line_width("推进,托育(服务):") == 8.0
 
@@ -246,9 +246,9 @@ def test_html_indicator_table_with_a_two_row_header(tmp_path):
 
 
 def test_stacked_header_joins_a_year_and_its_word():
-    from plankg.blocks import split_lines
-    from plankg.extract.tables import _stacked_header
-    from plankg.patterns import structure
+    from plankg.structure.lines import split_lines
+    from plankg.structure.tables import _stacked_header
+    from plankg.structure.patterns import structure
     lines = split_lines("指标\t2020年\t2025年\t属性\n指标\t基期值\t目标值\t属性\n托位数\t1\t2\t预期性\n")
     assert _stacked_header(lines, 0, structure()) == (["指标", "2020年基期值", "2025年目标值", "属性"], 2)
     assert _stacked_header(lines, 1, structure()) is None  # one header row: the usual reading

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from plankg.extract.links import key_terms, link_projects
+from plankg.semantic.links import key_terms, link_projects
 from plankg.model import Kind, Node, Plan
 
 PROJECTS = [
@@ -58,7 +58,7 @@ def test_stopwords_are_not_key_terms():
 
 
 def test_enrich_link_targets_follow_graph_paths():
-    from plankg.semantic import enrich
+    from plankg.semantic.assign import enrich
 
     text = "专栏1 住有宜居工程\n1 城镇老旧小区改造计划\n改造城镇老旧小区 250 万套(省住房城乡建设厅负责)。"
     start = text.index("1 城镇")
@@ -129,7 +129,7 @@ def test_service_items_do_not_crowd_out_indicators():
 
 
 def test_topics_come_from_the_spacy_pipeline():
-    from plankg.nlp import analyse, get_nlp
+    from plankg.semantic.nlp import analyse, get_nlp
 
     assert {"domain_terms", "topic_terms"} <= set(get_nlp().pipe_names)
     doc = analyse("每千人口3岁以下婴幼儿托位数")

@@ -1,9 +1,9 @@
-"""plankg.nlp: jieba initialised from its cache file (the fast way), else its own way."""
+"""plankg.semantic.nlp: jieba initialised from its cache file (the fast way), else its own way."""
 import marshal
 import threading
 import types
 
-from plankg import nlp
+from plankg.semantic import nlp
 
 
 def fake_jieba(tmp_path, *, dictionary=None, cache_file=None):

@@ -1,7 +1,7 @@
 """One test per item of the normalisation contract in ``normalize()``'s docstring."""
 import pytest
 
-from plankg.normalize import normalize, tidy
+from plankg.structure.normalize import normalize, tidy
 
 
 def norm(s: str) -> str:

@@ -1,5 +1,5 @@
 """The ontology files parse, the SHACL shapes accept a well-formed plan graph and reject
-broken ones (through :mod:`plankg.validate`), and the lint queries in
+broken ones (through :mod:`plankg.graph.validate`), and the lint queries in
 ``queries/checks`` parse, carry a ``# summary:`` header, find nothing in a well-formed
 graph and find the violation each one is written for.
 
@@ -17,9 +17,9 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from plankg import vocab
+from plankg.graph import vocab
 from plankg.errors import PlanKGError
-from plankg.validate import validate_graph, validate_store
+from plankg.graph.validate import validate_graph, validate_store
 
 REPO = Path(__file__).resolve().parents[1]
 ONTOLOGY = REPO / "ontology"
@@ -327,7 +327,7 @@ def test_validate_store_missing(tmp_path):
 # --- the builder's output meets the shapes ---------------------------------------------
 
 def test_sample_plans_from_graph_builder_conform(sample_store):
-    """conftest's hand-made plans, through plankg.graph and plankg.store, meet the shapes."""
+    """conftest's hand-made plans, through plankg.graph.rdf and plankg.store.embedded, meet the shapes."""
     ok, report = validate_graph(sample_store.raw)
     assert ok, report
 

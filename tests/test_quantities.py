@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from plankg.extract.quantities import cn_numeral_value, find_quantities, quantity_doc
+from plankg.semantic.quantities import cn_numeral_value, find_quantities, quantity_doc
 
 
 def _short(q: dict) -> tuple:

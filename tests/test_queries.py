@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import load_domains, sample_plan
 
-from plankg.queries import available, format_results, queries_dir, resolve
-from plankg.store import Store
+from plankg.store.queries import available, format_results, queries_dir, resolve
+from plankg.store.embedded import Store
 
 EXPECTED = Path(__file__).parent / "queries"
 REGEN = bool(os.environ.get("PLANKG_REGEN"))

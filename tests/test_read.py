@@ -1,4 +1,4 @@
-"""Tests of plankg.read (decoding, format, errors) and plankg.htmltext (HTML → text + map)."""
+"""Tests of plankg.read.text (decoding, format, errors) and plankg.read.web (HTML → text + map)."""
 from __future__ import annotations
 
 import codecs
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from plankg.errors import InputError
-from plankg.htmltext import _Aligner, _Stream, html_to_text
-from plankg.read import Source, read_bytes, read_source
+from plankg.read.web import _Aligner, _Stream, html_to_text
+from plankg.read.text import Source, read_bytes, read_source
 
 PLAN = "一、总体要求\n（一）幼有所育\n每千人口托位数达到4.5个。\n"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from plankg import datafiles
-from plankg.extract.regions import find_region, region_code, region_level
+from plankg.semantic import datafiles
+from plankg.semantic.regions import find_region, region_code, region_level
 
 
 def test_all_34_provincial_divisions():

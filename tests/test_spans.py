@@ -6,7 +6,7 @@ import pytest
 from lxml import html as lhtml
 
 from plankg.model import Kind
-from plankg.normalize import normalize, tidy
+from plankg.structure.normalize import normalize, tidy
 from plankg.pipeline import parse_file
 
 HERE = Path(__file__).parent

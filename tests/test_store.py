@@ -10,9 +10,9 @@ import pytest
 from conftest import sample_plan
 
 from plankg.errors import QueryError, StoreError
-from plankg.graph import plan_iri
-from plankg.store import Store
-from plankg.vocab import ONTOLOGY_GRAPH
+from plankg.graph.rdf import plan_iri
+from plankg.store.embedded import Store
+from plankg.graph.vocab import ONTOLOGY_GRAPH
 
 
 def _quads(store: Store, graph: str) -> set[str]:
@@ -86,7 +86,7 @@ def test_second_writer_in_another_process(tmp_path):
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, time
-            from plankg.store import Store
+            from plankg.store.embedded import Store
             s = Store({str(path)!r}); print("ready", flush=True); sys.stdin.read()""")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

@@ -1,6 +1,6 @@
 """vocab.py ↔ ontology/plankg.ttl, and the service-domain scheme in ontology/domains.ttl.
 
-Every Python name in :data:`plankg.vocab.PK` must be declared in the ontology with
+Every Python name in :data:`plankg.graph.vocab.PK` must be declared in the ontology with
 labels and comments in @zh and @en, and every ``pk:`` term any ontology file uses must
 be a name in vocab.py, so a typo on either side fails here rather than as an empty
 query result.
@@ -14,7 +14,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from plankg import vocab
+from plankg.graph import vocab
 
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology"
 PK = rdflib.Namespace(vocab.PK_NS)

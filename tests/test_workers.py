@@ -1,15 +1,15 @@
-"""plankg.workers: the parsing pool forks its workers from a warm server where it can."""
+"""plankg.store.workers: the parsing pool forks its workers from a warm server where it can."""
 import multiprocessing
 import sys
 
 import pytest
 
-from plankg import workers
+from plankg.store import workers
 
 
 def _probe(_):
     warm = sys.modules.get("plankg.warm")
-    return (warm is not None and warm.WARM, "plankg.nlp" in sys.modules)
+    return (warm is not None and warm.WARM, "plankg.semantic.nlp" in sys.modules)
 
 
 def test_the_start_method_can_be_chosen_and_falls_back(monkeypatch):
@@ -60,7 +60,7 @@ def test_the_server_preloads_no_plankg_data():
     """Data files may change while a server lives: workers must load them themselves."""
     import subprocess
     code = ("import sys; import plankg.warm as w; "
-            "from plankg import nlp, datafiles, patterns; "
+            "from plankg.semantic import nlp, datafiles; from plankg.structure import patterns; "
             "print(w.WARM, nlp.get_nlp.cache_info().currsize, nlp.jieba_module.cache_info().currsize, "
             "datafiles.topics.cache_info().currsize, patterns.structure.cache_info().currsize)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -30,6 +30,7 @@ import click
 
 from plankg import __version__
 from plankg.errors import PlanKGError
+from plankg.paths import corpus_dir
 
 PLAN_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -68,10 +69,6 @@ def _utf8_streams() -> None:
             pass
 
 
-def corpus_dir() -> Path:
-    """``$PLANKG_CORPUS`` if set, else the repository's ``corpus/`` directory."""
-    env = os.environ.get("PLANKG_CORPUS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "corpus"
 
 
 def corpus_files(directory: Path | None = None) -> list[Path]:
@@ -133,7 +130,7 @@ def parse_all(paths: list[Path], *, jobs: int = 1, progress: bool = False):
     def run(bar=None):
         args = [str(p) for p in paths]
         if jobs > 1 and len(args) > 1:
-            from plankg.workers import pool
+            from plankg.store.workers import pool
 
             with pool(min(jobs, len(args))) as workers:
                 collect(workers.imap(_parse_worker, args), bar)
@@ -170,7 +167,7 @@ def _warn_duplicate_ids(plans: list) -> None:
 
 
 def _open_store(store: Path | None, *, read_only: bool = False):
-    from plankg.store import Store
+    from plankg.store.embedded import Store
 
     try:
         return Store(store, read_only=read_only)
@@ -179,8 +176,8 @@ def _open_store(store: Path | None, *, read_only: bool = False):
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
-    from plankg.queries import _table
-    from plankg.store import Store
+    from plankg.store.queries import _table
+    from plankg.store.embedded import Store
 
     keys = [k for k, _ in Store.SUMMARY_KINDS]
     rows = [[region or "(no region)"] + [str(c[k]) for k in keys]
@@ -250,7 +247,7 @@ def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
 
         _out(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n", output)
     else:
-        from plankg.graph import serialize_plan
+        from plankg.graph.rdf import serialize_plan
 
         _out(serialize_plan(plan, fmt).decode("utf-8"), output)
 
@@ -299,7 +296,7 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
     A result is kept in the store's cache (plankg-cache/ inside it) until the store
     changes, so asking again is instant.
     """
-    from plankg.queries import available, execute, resolve
+    from plankg.store.queries import available, execute, resolve
 
     if list_ or query is None:
         names = available()
@@ -333,8 +330,8 @@ def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
     files = corpus_files(d)
     if not files:
         raise click.ClickException(f"{d}: no plan files (*.txt, *.html) in the corpus")
-    from plankg.build import build_store, default_jobs
-    from plankg.store import default_store_path
+    from plankg.store.build import build_store, default_jobs
+    from plankg.store.embedded import default_store_path
 
     path = store or default_store_path()
     jobs = jobs or default_jobs(len(files))
@@ -373,8 +370,8 @@ def _show_summary(store: Path | None) -> None:
 @_errors_to_click
 def validate(store: Path | None) -> None:
     """Check the store against the SHACL shapes in ontology/shapes.ttl (exit 1 if not)."""
-    from plankg.store import default_store_path
-    from plankg.validate import validate_store  # rdflib + pyshacl
+    from plankg.store.embedded import default_store_path
+    from plankg.graph.validate import validate_store  # rdflib + pyshacl
 
     path = store or default_store_path()
     if not (path / "CURRENT").is_file():
@@ -422,7 +419,7 @@ def serve(store: Path | None, port: int, writable: bool, dry_run: bool) -> None:
     graphs. Stop loading while it runs: reading while another process writes is
     undefined in Oxigraph.
     """
-    from plankg.store import default_store_path
+    from plankg.store.embedded import default_store_path
 
     path = (store or default_store_path()).resolve()
     argv = serve_command(path, port, writable)

@@ -2,7 +2,7 @@
 
 ``plankg query NAME`` is what researchers run most, often from scripts in a loop, and
 importing click alone costs more than answering from the store's result cache
-(:mod:`plankg.cache`). So the console script runs :func:`main` here: when the command
+(:mod:`plankg.store.cache`). So the console script runs :func:`main` here: when the command
 line is exactly ``plankg query QUERY [--store DIR] [--format table|csv|json]`` (either
 ``--opt value`` or ``--opt=value``) and the cache holds the answer for the store as it
 is now, the answer is written and nothing else is imported. Any other command line,
@@ -54,7 +54,7 @@ def _try_cache(argv: list[str]) -> str | None:
         return None
     query, fmt, store = args
     from plankg.errors import PlanKGError
-    from plankg.queries import cached, resolve
+    from plankg.store.queries import cached, resolve
 
     try:
         _name, sparql = resolve(query)

@@ -23,15 +23,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .blocks import split_blocks
-from .extract.metadata import metadata
+from plankg import __version__
+from plankg.structure.blocks import split_blocks
+from plankg.semantic.metadata import metadata
 from .model import Kind, Node, Plan, Warning_
-from .normalize import normalize
+from plankg.structure.normalize import normalize
 from .offsets import OffsetMap
-from .patterns import structure
-from .read import read_source
-from .tree import build_tree
+from plankg.structure.patterns import structure
+from plankg.read.text import read_source
+from plankg.structure.tree import build_tree
 
 STAGES = ("read", "normalize", "blocks", "tree")
 
@@ -76,7 +76,7 @@ def parse_source(src: Any, *, semantic: bool = True) -> Plan:
     )
     plan.meta["parser_version"] = __version__
     if semantic:
-        from .semantic import enrich  # spaCy/jieba live behind this import
+        from plankg.semantic.assign import enrich  # spaCy/jieba live behind this import
         enrich(plan)
     return plan
 

@@ -1,4 +1,4 @@
-"""Imported once by the worker server (see :mod:`plankg.workers`): load what every
+"""Imported once by the worker server (see :mod:`plankg.store.workers`): load what every
 parsing process needs and what does not depend on plankg's own data files — the
 modules, spaCy with its Chinese language class, jieba with its prefix dictionary — so
 that every worker forked from the server starts warm.
@@ -23,9 +23,11 @@ def warm() -> bool:
         import jieba
         import spacy
 
-        from plankg import graph, nlp, pipeline, semantic  # noqa: F401
-        from plankg.extract import (columns, departments, domains, keytasks,  # noqa: F401
-                                    links, metadata, quantities, regions, tables)
+        from plankg import pipeline  # noqa: F401
+        from plankg.graph import rdf  # noqa: F401
+        from plankg.semantic import (assign, departments, domains, metadata,  # noqa: F401
+                                     nlp, quantities, regions)
+        from plankg.structure import columns, keytasks, tables  # noqa: F401
 
         nlp._load_cached_dictionary(jieba)   # jieba's own dictionary, not plankg's
         spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})

@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .. import datafiles
+from . import datafiles
 
 _SUFFIX_LEVELS = (
     ("特别行政区", "province"), ("自治区", "province"), ("省", "province"),

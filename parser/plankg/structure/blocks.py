@@ -1,7 +1,7 @@
 """Blocks: normalised lines → headings, paragraphs, tables, 专栏 and stray lines.
 
 This stage decides where each block starts and ends; it does not build the
-hierarchy (``tree.py``) and leaves table and 专栏 contents to ``extract/``.
+hierarchy (``tree.py``) and leaves table and 专栏 contents to ``tables.py`` and ``columns.py``.
 
 Paragraphs in text extracted from PDF are hard-wrapped: a line that does not end a
 sentence continues on the next line. A line that ends with 。 at the full line width
@@ -20,36 +20,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Warning_
+from plankg.model import Warning_
 from .patterns import Structure, structure
+from . import columns, tables
+from .lines import (CLAUSE, LEAD_START, Layout, Line, ends_sentence, heading_of, join_lines,
+                    split_lines)
 
-_CLAUSE = re.compile(r"[,，;；]")
 _TITLE_WORDS = re.compile(r"(?:规划|纲要|方案|计划|意见|清单)(?:[(（][^()（）]*[)）])?$")
-_SENTENCE_END = re.compile(r"[。！？!?；;:：][”’\")）]*$")
 _MAYBE_HEADING = re.compile(r"[第零〇一二三四五六七八九十百两(（\d]")
 _MAYBE_HEADER = re.compile(r"指标|项目|领域|类别|序号|属性|性质|单位|服务内容")
 _NUMBERED_START = re.compile(r"^(?:\d{1,2}\s*[.、](?!\d)|[(（]\d{1,2}[)）])\s*[\u4e00-\u9fff]")
 _TOC_ENTRY = re.compile(r"(?:[.．·…。]{3,}|…{1,}|\s)\s*\d{1,3}\s*$")
-LEAD_START = re.compile(r"^[^。，,；;：:（(“\"\d]{4,20}。\S")
 _TABLE_TITLE = re.compile(r"(?:指标|指标表|清单|一览表|目录|标准)(?:[(（][^()（）]*[)）])?$")
 _NOTE = re.compile(r"^[(（][^()（）]{2,80}[)）]。?$")
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
-
-
-class Line:
-    """One non-blank line of the normalised text, with its printed width."""
-
-    __slots__ = ("text", "start", "end", "no", "width")
-
-    def __init__(self, text: str, start: int, end: int, no: int):
-        self.text = text
-        self.start = start  # in normalised text
-        self.end = end
-        self.no = no        # 1-based line number in the normalised text
-        self.width = line_width(text)
-
-    def __repr__(self) -> str:
-        return f"Line({self.text!r}, {self.start}, {self.end}, {self.no})"
 
 
 @dataclass
@@ -78,90 +61,9 @@ class Block:
         return d
 
 
-def line_width(s: str) -> float:
-    """Printed width: a Chinese character counts 1, ASCII ½, spaces nothing.
-
-    >>> line_width("建设 1000 所")
-    5.0
-    """
-    if s.isascii():
-        return (len(s) - s.count(" ") - s.count("\t")) / 2
-    wide = len(_WIDE.findall(s))
-    narrow = len(s) - wide - s.count(" ") - s.count("\t")
-    return wide + narrow / 2
-
-
-def join_lines(parts: list[str]) -> str:
-    """Join wrapped lines: no space between CJK, one space between Latin words."""
-    out = ""
-    for p in parts:
-        if out and p and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
-            out += " " + p
-        else:
-            out += p
-    return out
-
-
-_NONBLANK = re.compile(r"[^\n]*[^\s][^\n]*")
-
-
-def split_lines(text: str) -> list[Line]:
-    lines = []
-    no = 1
-    last = 0
-    for m in _NONBLANK.finditer(text):
-        no += text.count("\n", last, m.start())
-        last = m.start()
-        lines.append(Line(m.group(), m.start(), m.end(), no))
-    return lines
-
-
-@dataclass
-class Layout:
-    """What this document's lines look like (measured, not assumed)."""
-
-    full_width: float      # width of a full wrapped line
-    wrapped: bool          # hard-wrapped (PDF) rather than one paragraph per line
-
-    @classmethod
-    def measure(cls, lines: list[Line]) -> "Layout":
-        widths = sorted(l.width for l in lines if l.width >= 8)
-        if not widths:
-            return cls(40.0, False)
-        full = widths[int(len(widths) * 0.9)] if len(widths) > 9 else widths[-1]
-        # wrapped text has many long lines that stop mid-sentence (short ones are
-        # headings and table cells, whatever the layout)
-        long_lines = [l for l in lines if l.width >= max(12.0, full * 0.8)]
-        open_lines = sum(1 for l in long_lines if not ends_sentence(l.text))
-        wrapped = open_lines / max(1, len(long_lines)) > 0.3 and full <= 60
-        return cls(full, wrapped)
-
-
-def ends_sentence(s: str) -> bool:
-    """Does the line end a sentence (``。``, ``；``, or ``。（省民政厅负责）``)?
-
-    >>> ends_sentence("推进托育服务。"), ends_sentence("建设托育机构。（市卫生健康委负责）"), ends_sentence("推进托育")
-    (True, True, False)
-    """
-    if _SENTENCE_END.search(s):
-        # "…能力。（责任单位：" opens a note that goes on on the next line
-        return not _unclosed_note(s)
-    if s.endswith((")", "）")):
-        k = max(s.rfind("("), s.rfind("（"))
-        return k > 0 and bool(_SENTENCE_END.search(s[:k]))
-    return False
-
-
-def _unclosed_note(s: str) -> bool:
-    k = max(s.rfind("("), s.rfind("（"))
-    return k >= 0 and max(s.rfind(")"), s.rfind("）")) < k
-
-
 def split_blocks(text: str, warnings: list[Warning_] | None = None,
                  P: Structure | None = None) -> list[Block]:
     """Cut normalised text into blocks (see module doc)."""
-    from .extract import columns, tables  # late: these import blocks' helpers
-
     P = P or structure()
     warnings = warnings if warnings is not None else []
     lines = split_lines(text)
@@ -227,38 +129,6 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
     return blocks
 
 
-def heading_of(s: str, P: Structure) -> dict[str, Any] | None:
-    """Heading style, number and title of a line, or None when it is not a heading."""
-    from .numerals import cn_to_int
-
-    h = P.heading_for(s)
-    if h is None:
-        return None
-    m = h.regex.match(s)
-    title = m.group("title").strip()
-    num = cn_to_int(m.group("num"))
-    if num is None:
-        return None
-    body = ""
-    if h.inline_body or h.rank >= 4:
-        lead, sep, rest = title.partition("。")
-        if sep and rest.strip():
-            if h.inline_body:
-                return None  # "1.推进托育服务。支持…" is a numbered key task
-            title, body = lead, rest.strip()
-        elif ends_sentence(title) and len(title) > h.max_title:
-            return None
-    title = title.rstrip("。")
-    if len(title) > h.max_title or (h.rank >= 4 and not title):
-        return None
-    if h.rank >= 4 and len(title) > 15 and _CLAUSE.search(title):
-        return None
-    info = {"style": h.style, "rank": h.rank, "number": num, "title": title}
-    if body:
-        info["body"] = body
-    return info
-
-
 def _heading_allowed(head: dict[str, Any], para: list[Line], layout: Layout) -> bool:
     """A weak heading (一、, 1.) in the middle of a wrapped sentence is text, not a heading."""
     if head["rank"] <= 3 or not para:
@@ -302,7 +172,7 @@ def _is_stray(line: Line, layout: Layout) -> bool:
     """
     if ends_sentence(line.text):
         return False
-    if line.width < 45 and _TITLE_WORDS.search(line.text) and not _CLAUSE.search(line.text):
+    if line.width < 45 and _TITLE_WORDS.search(line.text) and not CLAUSE.search(line.text):
         return True
     if not layout.wrapped:
         return line.width < 20 and len(line.text) < 30

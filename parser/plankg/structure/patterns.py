@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import PlanKGError
+from plankg.errors import PlanKGError
+from plankg.paths import DATA_DIR
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = DATA_DIR
 
 
 @dataclass(frozen=True)

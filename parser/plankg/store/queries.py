@@ -8,7 +8,7 @@ the IRI, unbound as empty) or ``json`` (SPARQL 1.1 results JSON).
 >>> name, sparql = resolve("SELECT * { ?s ?p ?o }")
 >>> name
 'inline'
->>> from plankg.store import Store
+>>> from plankg.store.embedded import Store
 >>> print(format_results(Store.in_memory().query("SELECT ?a ?b { BIND(1 AS ?a) }"), "csv"), end="")
 a,b
 1,
@@ -21,15 +21,12 @@ import unicodedata
 from pathlib import Path
 
 from plankg.errors import PlanKGError
+from plankg.paths import queries_dir
 
 FORMATS = ("table", "csv", "json")
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 
 
-def queries_dir() -> Path:
-    """``$PLANKG_QUERIES`` if set, else the repository's ``queries/`` directory."""
-    env = os.environ.get("PLANKG_QUERIES")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "queries"
 
 
 def available() -> dict[str, str]:
@@ -89,7 +86,7 @@ def cached(sparql: str, fmt: str, store: str | os.PathLike | None = None
     """``(store path, its fingerprint, the cached answer or None)`` for ``sparql`` in
     ``fmt``; the store defaults to :func:`plankg.paths.default_store_path`. Light: it
     imports neither click nor pyoxigraph (:mod:`plankg.fastpath` calls it first)."""
-    from plankg import cache
+    from plankg.store import cache
 
     path = _store_path(store)
     state = cache.fingerprint(path)
@@ -101,12 +98,12 @@ def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = N
     """Run ``sparql`` on the store (read-only) and return the formatted result.
 
     The result is served from, and saved to, the store's result cache
-    (:mod:`plankg.cache`) unless ``use_cache`` is False; a cache hit opens no store.
+    (:mod:`plankg.store.cache`) unless ``use_cache`` is False; a cache hit opens no store.
 
     Raises:
         StoreError: E301 when there is no store; QueryError: E401/E402.
     """
-    from plankg import cache
+    from plankg.store import cache
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -116,7 +113,7 @@ def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = N
             return hit
     else:
         path, state = _store_path(store), None
-    from plankg.store import Store
+    from plankg.store.embedded import Store
 
     with Store(path, read_only=True) as st:
         results = st.query(sparql)
@@ -164,7 +161,7 @@ def format_results(results, fmt: str = "table") -> str:
     """Render SELECT solutions (or an ASK boolean, or CONSTRUCT triples) as text.
 
     Args:
-        results: what :meth:`plankg.store.Store.query` returned.
+        results: what :meth:`plankg.store.embedded.Store.query` returned.
         fmt: ``table``, ``csv`` or ``json``.
     """
     import pyoxigraph

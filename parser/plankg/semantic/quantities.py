@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .. import datafiles
+from . import datafiles
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -346,7 +346,7 @@ def quantity_doc(text: str) -> "Doc":
     (``count``, ``percent`` …); ``doc.user_data["quantities"]`` holds the dicts of
     :func:`find_quantities` (offsets relative to ``text``).
     """
-    from ..nlp import get_nlp
+    from .nlp import get_nlp
 
     found = find_quantities(text)
     doc = get_nlp()(text)

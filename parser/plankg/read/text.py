@@ -3,7 +3,7 @@
 The decoded original (:attr:`Source.raw_text`) is *the* coordinate system of every span
 plankg reports: nothing in it is changed, not even line endings (CR LF is the
 normaliser's business). For HTML, :attr:`Source.text` is the article text extracted by
-:mod:`plankg.htmltext` and :attr:`Source.to_raw` maps it back into ``raw_text``; for
+:mod:`plankg.read.web` and :attr:`Source.to_raw` maps it back into ``raw_text``; for
 plain text ``text`` is ``raw_text`` and the map is the identity.
 
 Encoding, in this order (every decode strict; ``Source.encoding`` names the one used):
@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from plankg.errors import PlanKGError
-from plankg.htmltext import NoTextError, html_to_text
+from plankg.read.web import NoTextError, html_to_text
 from plankg.offsets import OffsetMap
 
 __all__ = ["Source", "read_source", "read_bytes", "DEFAULT_MAX_BYTES"]

@@ -37,16 +37,12 @@ from typing import Any, Iterable
 import pyoxigraph
 
 from plankg.errors import PlanKGError, StoreError
-from plankg.paths import DEFAULT_STORE_DIR, default_store_path  # noqa: F401 - re-exported
-from plankg.vocab import ONTOLOGY_GRAPH, PREFIXES
+from plankg.paths import DEFAULT_STORE_DIR, default_store_path, ontology_dir  # noqa: F401 - re-exported
+from plankg.graph.vocab import ONTOLOGY_GRAPH, PREFIXES
 
 ONTOLOGY_FILES = ("plankg.ttl", "domains.ttl")
 
 
-def ontology_dir() -> Path:
-    """``$PLANKG_ONTOLOGY`` if set, else the repository's ``ontology/`` directory."""
-    env = os.environ.get("PLANKG_ONTOLOGY")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "ontology"
 
 
 def _one_line(e: BaseException) -> str:
@@ -171,7 +167,7 @@ class Store:
         Raises:
             StoreError: E302 when the write fails; the store is then unchanged.
         """
-        from plankg.graph import plan_iri, plan_nquads
+        from plankg.graph.rdf import plan_iri, plan_nquads
 
         graphs = []
         for p in plans:
@@ -188,7 +184,7 @@ class Store:
 
     def remove_plan(self, plan_id_or_iri: str) -> None:
         """Drop a plan's graph."""
-        from plankg.graph import plan_iri
+        from plankg.graph.rdf import plan_iri
 
         g = plan_id_or_iri if "://" in plan_id_or_iri else plan_iri(plan_id_or_iri)
         try:

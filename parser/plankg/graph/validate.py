@@ -20,7 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import PlanKGError
+from plankg.errors import PlanKGError
+from plankg.paths import ontology_dir
 from .vocab import ONTOLOGY_GRAPH
 
 SHAPES_FILE = "shapes.ttl"
@@ -96,14 +97,6 @@ def validate_store(store_path: str | os.PathLike[str]) -> tuple[bool, str]:
 
 # --- helpers ---------------------------------------------------------------------------
 
-def ontology_dir() -> Path:
-    """``$PLANKG_ONTOLOGY`` if set, else the repository's ``ontology/`` directory.
-
-    (The same rule as ``plankg.store.ontology_dir``; repeated here so that validation
-    does not import the store.)
-    """
-    env = os.environ.get("PLANKG_ONTOLOGY")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "ontology"
 
 
 def _is_ontology_graph(graph_name: Any) -> bool:

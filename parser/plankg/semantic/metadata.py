@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..numerals import cn_to_int
+from plankg.structure.numerals import cn_to_int
 
 _PERIOD = re.compile(r"(?:规划期|规划期限|规划期间|实施期|期限)\s*(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d{2})")
 _FIVE_YEAR = re.compile(r"十([一二三四五六七八九])五")

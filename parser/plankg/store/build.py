@@ -5,7 +5,7 @@ hundreds of plans that way would hold every plan in memory and write through the
 slow transactional path, so ``plankg build`` works differently:
 
 1. Each plan is parsed and turned into N-Quads by itself (in ``jobs`` worker
-   processes, see :mod:`plankg.workers`), and only that text travels back; no plan
+   processes, see :mod:`plankg.store.workers`), and only that text travels back; no plan
    stays in memory.
 2. The quads are bulk-loaded into a *staging* store next to the real one
    (``<store>.building``), batch by batch — with more than one job, up to
@@ -29,8 +29,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 import pyoxigraph
 
-from .errors import PlanKGError
-from .vocab import ONTOLOGY_GRAPH
+from plankg.errors import PlanKGError
+from plankg.graph.vocab import ONTOLOGY_GRAPH
 
 BATCH_BYTES = 32 * 2**20  # bulk-load when this much N-Quads text is waiting
 MAX_WRITERS = 2           # concurrent bulk loads (each holds a batch in memory)
@@ -56,12 +56,12 @@ def file_nquads(path: str, parse: Callable | None = None) -> tuple[str, str | No
     """Parse one file into ``(path, plan graph IRI, N-Quads bytes, error)``; never raises.
 
     ``parse`` (default :func:`plankg.pipeline.parse_file`) must be a top-level
-    function when workers run it (see :mod:`plankg.workers`).
+    function when workers run it (see :mod:`plankg.store.workers`).
     """
-    from .graph import plan_iri, plan_nquads
+    from plankg.graph.rdf import plan_iri, plan_nquads
 
     if parse is None:
-        from .pipeline import parse_file as parse
+        from plankg.pipeline import parse_file as parse
     try:
         plan = parse(path)
         data = plan_nquads(plan)
@@ -126,7 +126,7 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
     Raises :class:`~plankg.errors.StoreError` E300 when another process holds the
     store, E301/E302 when it cannot be written.
     """
-    from .store import Store
+    from .embedded import Store
 
     store_path = Path(store_path)
     staging = store_path.with_name(store_path.name + ".building")
@@ -201,7 +201,7 @@ class _Writer:
     thread pool while the main thread goes on collecting parsed plans (two concurrent
     loads of half the data take ~0.65x the time of one after the other). With one job
     every batch is written in the calling thread: ``--jobs 1`` uses one core.
-    ``lenient``: the bytes come from :func:`plankg.graph.plan_nquads`, whose IRIs are
+    ``lenient``: the bytes come from :func:`plankg.graph.rdf.plan_nquads`, whose IRIs are
     escaped as they are built and whose output every other path (and the test suite)
     reads back with pyoxigraph's validating parser, so the loader need not validate
     every IRI again (that validation is ~40 % of loading time).

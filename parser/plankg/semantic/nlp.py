@@ -5,7 +5,7 @@ inside the functions only, so importing this module (and the query path, which n
 calls it) stays cheap.
 
 * :func:`jieba_module` — the global ``jieba`` module with ``data/userdict.txt`` loaded
-  (validated by :mod:`plankg.datafiles` first; jieba's own logging is silenced).
+  (validated by :mod:`plankg.semantic.datafiles` first; jieba's own logging is silenced).
 * :func:`search_parts` — the extra parts jieba's search mode adds to words already cut.
 * :func:`analyse` — a text through the pipeline below.
 * :func:`get_nlp` — ``spacy.blank("zh")`` with the jieba segmenter (which uses the same
@@ -20,7 +20,7 @@ calls it) stays cheap.
     labelled with its topic (a term is often inside a token or across two, where
     phrase patterns miss it).
 
-  The linker (:mod:`plankg.extract.links`) takes its words, topics and signal terms
+  The linker (:mod:`plankg.semantic.links`) takes its words, topics and signal terms
   from these Docs. The domain classifier of the semantic layer uses a character regex
   over the same domain vocabulary (it reads long texts, which are not segmented).
   When ``domains.ttl`` cannot be read the pipeline has no domain ruler.
@@ -107,8 +107,8 @@ def get_nlp() -> "Language":
     """The cached spaCy pipeline (blank Chinese, jieba segmenter, domain span ruler)."""
     import spacy
 
-    from .errors import DataFileError
-    from .extract import domains
+    from plankg.errors import DataFileError
+    from . import domains
 
     jieba_module()  # spaCy's jieba segmenter uses the global module: load the dict first
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})

@@ -4,7 +4,7 @@
 Dash bullets (``——``) and numbered paragraphs (``1.``, ``(1)``, ``一是``) open key tasks
 the same way; the number is kept.
 
->>> from plankg.patterns import structure
+>>> from plankg.structure.patterns import structure
 >>> P = structure()
 >>> key_task("尽力而为,量力而行。立足基本省情,充分考虑…", P)
 {'lead': '尽力而为,量力而行', 'body': '立足基本省情,充分考虑…', 'number': None, 'bullet': None}
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..numerals import cn_to_int
-from ..patterns import Structure
+from .numerals import cn_to_int
+from .patterns import Structure
 
 _NUMBERED = re.compile(r"^(?:(?P<a>\d{1,2})\s*[.、](?!\d)|[(（]\s*(?P<b>\d{1,2})\s*[)）]|(?P<c>[一二三四五六七八九十]{1,3})是)\s*")
 

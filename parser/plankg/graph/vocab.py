@@ -4,7 +4,7 @@ An undefined term fails at import time (``PK.nosuch`` raises ``AttributeError``)
 ``tests/test_vocab.py`` asserts that every name here is declared in the ontology with
 labels and comments in @zh and @en, and vice versa.
 
-IRI patterns (one per kind; no blank nodes; built by ``plankg.graph.iri``). ``{plan}`` is ``ID + "plan/" + plan_id``
+IRI patterns (one per kind; no blank nodes; built by ``plankg.graph.rdf.iri``). ``{plan}`` is ``ID + "plan/" + plan_id``
 where ``plan_id`` is the file stem slug (``sichuan-2021-public-services``):
 
 =================  ===============================================  ======================

@@ -44,9 +44,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import PlanKGError
+from plankg.errors import PlanKGError
+from plankg.paths import DATA_DIR  # noqa: F401 - callers name files by it
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 UNIT_KINDS = frozenset({
     "count", "person", "area", "length", "volume", "mass", "money", "percent",

@@ -14,8 +14,8 @@ The header decides what each column is (``data/structure.toml`` ``header_roles``
 values whose shape is known (a number, ``—``, ``>90%``, ``应保尽保``, ``预期性``), and
 what is left is the category and the name, with a unit in parentheses at its end.
 
->>> from plankg.blocks import split_lines, Layout
->>> from plankg.patterns import structure
+>>> from plankg.structure.lines import split_lines, Layout
+>>> from plankg.structure.patterns import structure
 >>> text = ("表 1 主要指标\\n类别 指标名称 2020 年 2025 年 属性\\n幼有所育\\n"
 ...         "每千人口托位数(个) 1.5 4.5 预期性\\n孤儿保障覆盖率 — 应保尽保 约束性")
 >>> end, t = consume(split_lines(text), 0, Layout(30, True), structure(), [])
@@ -29,10 +29,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..blocks import LEAD_START, Layout, Line, heading_of, join_lines
-from ..model import Kind, Node, Warning_
-from ..normalize import tidy
-from ..patterns import Structure
+from .lines import LEAD_START, Layout, Line, heading_of, join_lines
+from .lexicon import domain_of_label
+from plankg.model import Kind, Node, Warning_
+from .normalize import tidy
+from .patterns import Structure
 
 _YEAR = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年?|[“\"]?十(?P<p>[一二三四五六七八九])五[”\"]?(?:时期|期末)?)")
 _DASH = re.compile(r"^[—–\-－―─/／]+$|^无$|^空$")
@@ -128,7 +129,7 @@ def parse_header(tokens: list[str], P: Structure, period: tuple[int, int] | None
         if m and m.group("y"):
             year = int(m.group("y"))
         elif m and m.group("p"):
-            from ..numerals import cn_to_int
+            from .numerals import cn_to_int
             k = 10 + (cn_to_int(m.group("p")) or 0)
             year = 1955 + 5 * k  # "十四五" (k = 14) → 2025, the end of the period
         cols.append(Column("year", tok, year))
@@ -187,7 +188,7 @@ def starts_table(lines: list[Line], i: int, P: Structure) -> bool:
 def parse_value(tok: str, P: Structure) -> dict[str, Any] | None:
     """An observation from one cell, or None when the cell is not a value.
 
-    >>> from plankg.patterns import structure
+    >>> from plankg.structure.patterns import structure
     >>> P = structure()
     >>> parse_value(">90%", P)["value"], parse_value(">90%", P)["comparator"]
     ('90', '>')
@@ -234,7 +235,7 @@ def parse_value(tok: str, P: Structure) -> dict[str, Any] | None:
 def nature_of(tok: str, P: Structure) -> str | None:
     """``预期性``/``约束性`` from a nature cell, also written ``预期``, ``【约束性】``.
 
-    >>> from plankg.patterns import structure
+    >>> from plankg.structure.patterns import structure
     >>> [nature_of(t, structure()) for t in ("约束性", "预期", "[约束性]", "目标")]
     ['约束性', '预期性', '约束性', None]
     """
@@ -372,16 +373,9 @@ def _stop(line: Line, P: Structure) -> bool:
         or bool(P.column_header.match(line.text))
 
 
-_label_lookup = None
-
-
 def _domain_label(s: str) -> str | None:
     """The service domain a category cell names (``优军服务`` → 优军服务保障), if any."""
-    global _label_lookup
-    if _label_lookup is None:
-        from .domains import domain_of_label
-        _label_lookup = domain_of_label
-    return _label_lookup(s)
+    return domain_of_label(s)
 
 
 # ------------------------------------------------------------ indicator rows

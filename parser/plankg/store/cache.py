@@ -2,7 +2,7 @@
 
 Researchers run the same queries (the contract queries above all) again and again
 between loads, and a query over a thousand plans costs seconds while the store has
-not changed. So :func:`plankg.queries.execute` keeps each formatted result in
+not changed. So :func:`plankg.store.queries.execute` keeps each formatted result in
 ``<store>/plankg-cache/<state>/<key>``:
 
 * ``state`` is the store's *fingerprint*: a hash of the name, size and modification

@@ -29,7 +29,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any, Iterable
 
-from .. import datafiles
+from . import datafiles
 
 TEXT_WEIGHT = 0.5
 PART_WEIGHT = 0.5
@@ -62,7 +62,7 @@ def _keep(w: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _analysis(text: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
-    """``(terms, topics)`` of ``text`` from the shared spaCy pipeline (:func:`plankg.nlp.get_nlp`).
+    """``(terms, topics)`` of ``text`` from the shared spaCy pipeline (:func:`plankg.semantic.nlp.get_nlp`).
 
     Terms are (term, weight): the Doc's tokens (jieba's words) count 1, the extra
     parts that jieba's search mode adds (托位 of 婴幼儿托位) :data:`PART_WEIGHT`, so a
@@ -73,7 +73,7 @@ def _analysis(text: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str
     for an outcome topic, the services that serve it at :data:`RELATED_WEIGHT`.
     Cached: indicator and item names recur across plans.
     """
-    from ..nlp import analyse, search_parts
+    from .nlp import analyse, search_parts
 
     doc = analyse(text)
     words = [t.text for t in doc]
@@ -103,7 +103,7 @@ def _units() -> frozenset[str]:
 @lru_cache(maxsize=None)
 def _signal_terms() -> frozenset[str]:
     """Signal terms and labels of the service domains (empty without domains.ttl)."""
-    from ..errors import DataFileError
+    from plankg.errors import DataFileError
     from .domains import load_domains
 
     try:

@@ -6,8 +6,8 @@ pages); tab-separated rows ``1⇥名称⇥说明`` (HTML tables). A project numb
 the next one expected (1, 2, 3 …), so a description line that happens to start with
 a number (``1 个养老实训基地``) is not taken for a project.
 
->>> from plankg.blocks import split_lines, Layout
->>> from plankg.patterns import structure
+>>> from plankg.structure.lines import split_lines, Layout
+>>> from plankg.structure.patterns import structure
 >>> ls = split_lines("专栏 2 学有优教工程\\n1 学前教育扩容工程\\n建设 100 所幼儿园。\\n"
 ...                  "2 义务教育提升工程\\n新建校舍 10 万平方米。")
 >>> end, node = consume(ls, 0, Layout(30, True), structure(), [])
@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 
-from ..blocks import Layout, Line, ends_sentence, heading_of, join_lines
-from ..model import Kind, Node, Warning_
-from ..normalize import tidy
-from ..patterns import Structure
+from .lines import Layout, Line, ends_sentence, heading_of, join_lines
+from plankg.model import Kind, Node, Warning_
+from .normalize import tidy
+from .patterns import Structure
 
 _LEAD = re.compile(r"^[^。，,；;]{3,30}。\S")
 

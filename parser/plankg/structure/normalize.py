@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-from .offsets import OffsetBuilder, OffsetMap
+from plankg.offsets import OffsetBuilder, OffsetMap
 
 # Full-width digits, Latin letters and the signs that belong to numbers become ASCII;
 # full-width punctuation (，：；（）！？) is the plan's own writing and is kept.

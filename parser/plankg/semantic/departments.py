@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .. import datafiles
+from . import datafiles
 
 OPEN, CLOSE = "(（", ")）"
 _LIST_SEP = "、,，/"

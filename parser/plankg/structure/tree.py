@@ -4,10 +4,10 @@ Which heading style is a chapter is read from the document: the highest-ranked
 style below 篇 that occurs (第X章, or 一、 in a plan without 章) is the chapter
 level, the next one down the section level, anything deeper a subsection.
 Text before the first heading is the preamble. Paragraphs become key tasks when
-they open with a lead phrase (``extract/keytasks.py``). A stray line the parser
+they open with a lead phrase (``keytasks.py``). A stray line the parser
 cannot place becomes an ``unknown`` node with a warning; nothing is dropped.
 
->>> from plankg.blocks import split_blocks
+>>> from plankg.structure.blocks import split_blocks
 >>> root = build_tree(split_blocks("前言。\\n一、总体要求\\n(一)指导思想\\n推进托育服务。支持托育。\\n"), [])
 >>> [(n.kind.value, n.number, n.title) for n in root.walk()][1:]
 [('preamble', None, ''), ('paragraph', None, ''), ('chapter', '1', '总体要求'), ('section', '1', '指导思想'), ('key_task', None, '推进托育服务')]
@@ -15,8 +15,8 @@ cannot place becomes an ``unknown`` node with a warning; nothing is dropped.
 from __future__ import annotations
 
 from .blocks import Block
-from .extract.keytasks import key_task
-from .model import Kind, Node, Warning_
+from .keytasks import key_task
+from plankg.model import Kind, Node, Warning_
 from .normalize import tidy
 from .patterns import Structure, structure
 

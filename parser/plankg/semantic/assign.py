@@ -6,7 +6,7 @@ segmentation of project / indicator / service-item *names* for links; spaCy is n
 run (``extract.quantities.quantity_doc`` exists for callers who want a Doc).
 
 Domains (``domain`` and ``domain_evidence``): the document's own naming first, then the
-lexicon of ``ontology/domains.ttl`` (:mod:`plankg.extract.domains`). A domain is
+lexicon of ``ontology/domains.ttl`` (:mod:`plankg.semantic.domains`). A domain is
 *named* when a table cell or title names it; containers pass a named domain down,
 while a domain the lexicon inferred for a container gives way to a child whose own
 title clearly says otherwise (健全多层次医疗保障制度 under a section the lexicon reads
@@ -41,7 +41,7 @@ width-tolerant pattern of the text inside the node's source slice, otherwise the
 node's span.
 
 Links (projects only) target ``table/{n}/indicator/{k}`` and
-``table/{n}/domain/{k}/item/{j}``, the paths ``graph.py`` gives those nodes: ``n`` is
+``table/{n}/domain/{k}/item/{j}``, the paths ``graph/rdf.py`` gives those nodes: ``n`` is
 the table's number (表1 → ``1``) or, when it has none, its ordinal among the plan's
 tables; ``k`` is the 1-based ordinal among the table's direct indicator (or
 service_domain) children, ``j`` among the service_domain's service_item children.
@@ -57,12 +57,13 @@ import re
 from collections import Counter
 from typing import Any
 
-from .extract import departments as departments_mod
-from .extract import domains as domains_mod
-from .extract import links as links_mod
-from .extract import quantities as quantities_mod
-from .extract import regions as regions_mod
-from .model import HEADING_KINDS, Kind, Node, Plan, Warning_
+from plankg.model import HEADING_KINDS, Kind, Node, Plan, Warning_
+
+from . import departments as departments_mod
+from . import domains as domains_mod
+from . import links as links_mod
+from . import quantities as quantities_mod
+from . import regions as regions_mod
 
 _MAX_EVIDENCE_TERMS = 6
 # characters whose full-width or ASCII twin the source may hold instead

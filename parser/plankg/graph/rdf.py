@@ -1,9 +1,9 @@
 """Graph stage: a parsed :class:`~plankg.model.Plan` as RDF quads in its own named graph.
 
 Quads are built directly with pyoxigraph terms (no rdflib on the load path) so that
-:meth:`plankg.store.Store.load_plan` can write them in one transaction. Every quad
+:meth:`plankg.store.embedded.Store.load_plan` can write them in one transaction. Every quad
 lives in the named graph ``<{plan}>``, the plan's IRI. There are no blank nodes: every
-resource has an IRI from the patterns in :mod:`plankg.vocab`, plus these kinds the
+resource has an IRI from the patterns in :mod:`plankg.graph.vocab`, plus these kinds the
 vocab table does not list:
 
 =================  =========================================  ==========================
@@ -43,9 +43,9 @@ from typing import Any, Iterable, Iterator
 from pyoxigraph import Quad, RdfFormat, parse, serialize
 
 from plankg import __version__
-from plankg import vocab
+from plankg.graph import vocab
 from plankg.model import Kind, Node, Plan
-from plankg.vocab import ID, PREFIXES
+from plankg.graph.vocab import ID, PREFIXES
 
 # --- terms, written as N-Quads text ------------------------------------------------------
 #
