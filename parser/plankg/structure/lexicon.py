@@ -19,8 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from plankg.errors import PlanKGError
+from plankg.paths import REPO
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"
+ONTOLOGY_DIR = REPO / "ontology"
 DOMAINS_TTL = ONTOLOGY_DIR / "domains.ttl"
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
