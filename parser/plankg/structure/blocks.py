@@ -105,11 +105,14 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
                     start = i - len(blocks.pop().lines)
                     node.title = tidy(join_lines([l.text for l in lines[start:i]]))
                     node.span = (lines[start].start, node.span[1])
+                elif not node.title and blocks and blocks[-1].kind == "column" \
+                        and blocks[-1].info["node"].attrs.get("holds_table"):
+                    node.title = blocks[-1].info["node"].title   # the box's title names its table
                 blocks.append(Block("table", lines[start:end], {"node": node}))
                 i = end
                 continue
         m = P.column_header.match(s) if s[0] == "专" else None
-        if m and len(m.group("title")) <= 40:
+        if m and len(m.group("title")) <= 40 and (m.group("num") or _box_title(m.group("title"))):
             flush()
             end, node = columns.consume(lines, i, layout, P, warnings)
             blocks.append(Block("column", lines[i:end], {"node": node}))
@@ -127,6 +130,11 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
         i += 1
     flush()
     return blocks
+
+
+def _box_title(title: str) -> bool:
+    """An unnumbered 专栏's title: a short name, not a sentence that opens with 专栏."""
+    return 4 <= len(title) and not CLAUSE.search(title) and not ends_sentence(title)
 
 
 def _heading_allowed(head: dict[str, Any], para: list[Line], layout: Layout) -> bool:

@@ -23,6 +23,7 @@ _BRACKETED = re.compile(r"^(?:\[(?P<a>[^\]]+)\]|【(?P<b>[^】]+)】|〔(?P<c>[^
 # a rate per so many people: 1/10万, 1/万, 1/1000
 _RATE_UNIT = re.compile(r"^1\s*/\s*(?:\d+(?:\.\d+)?)?\s*[十百千万亿]?[^\d\s]{0,2}$")
 _UNIT_TAIL = re.compile(r"[(（]\s*(?P<u>[^()（）、,，。]{1,8}?)\s*[)）]\s*$")
+_NESTED_UNIT_TAIL = re.compile(r"[(（]\s*(?P<u>[^()（）、,，。\d]{1,4}[(（][^()（）、,，。\d]{1,3}[)）])\s*[)）]\s*$")
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
@@ -100,11 +101,17 @@ def split_unit(name: str) -> tuple[str, str | None]:
 
     >>> split_unit("每千人口拥有执业(助理)医师数(人)")
     ('每千人口拥有执业(助理)医师数', '人')
+    >>> split_unit("新增供应保障性租赁住房数量（万套（间））")
+    ('新增供应保障性租赁住房数量', '万套（间）')
     >>> split_unit("新建城区、居住(小)区配套建设养老服务设施达标率")
     ('新建城区、居住(小)区配套建设养老服务设施达标率', None)
     """
     m = _UNIT_TAIL.search(name)
     if m and m.start() > 0:
+        return name[: m.start()].strip(), m.group("u").strip()
+    m = _NESTED_UNIT_TAIL.search(name)
+    if m and m.start() > 0:
+        # "…数量（万套（间））": a unit with parentheses of its own
         return name[: m.start()].strip(), m.group("u").strip()
     return name, None
 

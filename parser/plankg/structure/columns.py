@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from . import tables
 from .lines import Layout, Line, ends_sentence, heading_of, join_lines
 from plankg.model import Kind, Node, Warning_
 from .normalize import tidy
@@ -31,13 +32,19 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     """Read the 专栏 whose header is ``lines[i]``; return (next line index, column node)."""
     head = lines[i]
     m = P.column_header.match(head.text)
-    number = re.sub(r"\s*[-—–]\s*", "-", m.group("num"))
+    number = re.sub(r"\s*[-—–]\s*", "-", m.group("num")) if m.group("num") else None
     title = m.group("title").strip()
     col = Node(Kind.COLUMN, number=number, title=title, span=(head.start, head.end))
     j = i + 1
     if not title and j < len(lines) and _short_title(lines[j], P):
         col.title = lines[j].text.strip()
         j += 1
+    if j < len(lines) and (P.caption.match(lines[j].text) or tables.starts_table(lines, j, P)
+                           and not {"project", "items"} & tables.header_roles_at(lines, j, P)):
+        # a box that holds a table (专栏1 …核心指标表): the table reader takes it from here
+        col.attrs["holds_table"] = True
+        col.span = (head.start, lines[j - 1].end)
+        return j, col
     intro: list[Line] = []
     current: Node | None = None
     desc: list[Line] = []
@@ -91,7 +98,7 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     if intro:
         col.attrs["intro"] = tidy(join_lines([l.text for l in intro]))
     if not col.children:
-        warnings.append(Warning_("W301", f"专栏{number} has no numbered projects", head.no))
+        warnings.append(Warning_("W301", f"专栏{number or col.title} has no numbered projects", head.no))
     end_line = lines[j - 1]
     col.span = (head.start, end_line.end)
     return j, col

@@ -48,6 +48,8 @@ class Structure:
     header_roles: dict[str, str]
     baseline_words: tuple[str, ...]
     target_words: tuple[str, ...]
+    group_words: frozenset[str]
+    target_phrase_starts: tuple[str, ...]
     qualitative: tuple[str, ...]
 
     def heading_for(self, line: str) -> HeadingStyle | None:
@@ -85,8 +87,8 @@ def load_structure(path: Path) -> Structure:
         heads.sort(key=lambda h: h.rank)
         kt, col, tab = d["keytask"], d["columns"], d["tables"]
         roles = dict(tab["header_roles"])
-        known = {"index", "category", "domain", "name", "unit", "nature", "content", "items",
-                 "departments", "note"}
+        known = {"index", "category", "domain", "group", "name", "unit", "nature", "content",
+                 "items", "project", "departments", "note"}
         for word, role in roles.items():
             if role not in known:
                 raise PlanKGError.make("E200", path=str(path),
@@ -106,6 +108,8 @@ def load_structure(path: Path) -> Structure:
             header_roles=roles,
             baseline_words=tuple(tab["year_words"]["baseline"]),
             target_words=tuple(tab["year_words"]["target"]),
+            group_words=frozenset(tab["group_words"]),
+            target_phrase_starts=tuple(tab["qualitative"]["starts"]),
             qualitative=tuple(sorted(tab["qualitative"]["words"], key=len, reverse=True)),
         )
     except KeyError as e:

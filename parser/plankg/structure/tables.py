@@ -33,6 +33,7 @@ from .lines import LEAD_START, Layout, Line, heading_of, join_lines
 from .lexicon import domain_of_label
 from plankg.model import Kind, Node, Warning_
 from .normalize import tidy
+from . import grid
 from .cells import _CJK_ONLY, _RATE_UNIT, nature_of, parse_value, split_unit
 from .patterns import Structure
 
@@ -160,13 +161,18 @@ def starts_table(lines: list[Line], i: int, P: Structure) -> bool:
         return False
     if not is_header_line(s, P):
         return False
-    # gather header lines: a real header names a name/items column and values
+    roles = header_roles_at(lines, i, P)
+    return bool(roles & {"name", "items", "project"}) and len(roles) >= 2
+
+
+def header_roles_at(lines: list[Line], i: int, P: Structure) -> set[str]:
+    """The column roles the header lines from ``lines[i]`` announce (``year`` for a year)."""
     roles = set()
     j = i
     while j < len(lines) and j < i + 12 and is_header_line(lines[j].text, P):
         roles |= {P.header_roles.get(t, "year") for t in _header_tokens(lines[j].text)}
         j += 1
-    return bool(roles & {"name", "items"}) and len(roles) >= 2
+    return roles
 
 
 # ----------------------------------------------------------------- consume
@@ -182,6 +188,9 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
         table.number = re.sub(r"\s*[-—–]\s*", "-", m.group("num"))
         table.title = tidy(m.group("title"))
         j += 1
+    cells_head = grid.read_header(lines, j, P, period)
+    if cells_head is not None:
+        return _consume_grid(lines, i, j, cells_head, table, P, warnings)
     tokens: list[str] = []
     stacked = _stacked_header(lines, j, P)
     if stacked is not None:
@@ -217,6 +226,88 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     if not table.children:
         warnings.append(Warning_("W310", f"table {table.number or ''} {table.title} has no rows".strip(), first.no))
     return end, table
+
+
+def _consume_grid(lines: list[Line], i: int, j: int, head: tuple[list[grid.GridColumn], int],
+                  table: Node, P: Structure, warnings: list[Warning_]) -> tuple[int, Node]:
+    """A table whose header and cells come one a line (see :mod:`.grid`)."""
+    cols, k = head
+    header_text = [l.text for l in lines[j:k]]
+    rows, end = grid.align_rows(lines, k, cols, P, header_text)
+    roles = {c.role for c in cols}
+    first = lines[i]
+    last = lines[max(i, end - 1)]
+    values = grid.inherit_groups(rows, cols)
+    if "project" in roles and not roles & {"baseline", "target", "nature"}:
+        return end, _grid_projects(table, rows, values, cols, (first.start, last.end), warnings, first)
+    table.attrs["table_type"] = "indicators" if roles & {"baseline", "target", "nature"} else \
+        "services" if roles & {"items", "content"} else "generic"
+    table.attrs["columns"] = [c.key for c in cols]
+    for c in cols:
+        if c.role in ("baseline", "target") and c.year and f"{c.role}_year" not in table.attrs:
+            table.attrs[f"{c.role}_year"] = c.year
+    table.span = (first.start, last.end)
+    years = {c.key: c.year for c in cols}
+    for n, (row, vals) in enumerate(zip(rows, values), 1):
+        if row.cost >= 3.0:
+            warnings.append(Warning_("W313", f"table {table.number or table.title or ''}: row {n} fits "
+                                             f"the header badly ({len(row.lines)} cells for {len(cols)} columns)",
+                                     row.lines[0].no))
+        if table.attrs["table_type"] != "indicators":
+            cells = [vals.get(c.key) or "" for c in cols]
+            table.children.append(Node(Kind.TABLE_ROW, number=str(n), title=cells[0],
+                                       text="\t".join(cells[1:]),
+                                       span=(row.lines[0].start, row.lines[-1].end), attrs={"cells": cells}))
+            continue
+        out: dict[str, Any] = {"name": vals.get("name") or "", "nature": nature_of(vals.get("nature") or "", P)}
+        if vals.get("unit"):
+            out["unit"] = vals["unit"].strip("()（）")
+        if vals.get("index"):
+            out["index"] = vals["index"]
+        for c in cols:
+            v = vals.get(c.key)
+            if c.role in ("baseline", "target"):
+                out[c.key] = _observation(v, P) if v else None
+            elif c.role in ("note", "departments") and v:
+                out[c.key] = v
+        groups = [vals.get(c.key) for c in cols if c.role in grid.GROUP_ROLES]
+        category = groups[0] if groups else None
+        if len(groups) > 1 and groups[1]:
+            out["group"] = groups[1]
+        if not out["name"]:
+            warnings.append(Warning_("W311", "indicator row without a name", row.lines[0].no))
+        _add_indicator(table, out, category, years, row.lines, n, P)
+    if not table.children:
+        warnings.append(Warning_("W310", f"table {table.number or ''} {table.title} has no rows".strip(), first.no))
+    return end, table
+
+
+def _observation(cell: str, P: Structure) -> dict[str, Any]:
+    """A value cell as an observation; a cell in words is a qualitative target."""
+    v = parse_value(cell, P)
+    if v is not None:
+        return v
+    return {"value": None, "value_max": None, "comparator": "", "approximate": False,
+            "qualitative": tidy(cell), "raw": cell.strip()}
+
+
+def _grid_projects(table: Node, rows, values, cols, span, warnings, first: Line) -> Node:
+    """An appendix list of key tasks and projects (序号 / 主要领域 / 重点任务或项目) as a box."""
+    col = Node(Kind.COLUMN, number=None, title=table.title or "", span=span,
+               attrs={"list": True})
+    for n, (row, vals) in enumerate(zip(rows, values), 1):
+        text = tidy(vals.get("project") or "")
+        if not text:
+            continue
+        lead, sep, rest = text.partition("。")
+        name, desc = lead, rest.strip()
+        groups = [vals.get(c.key) for c in cols if c.role in grid.GROUP_ROLES]
+        attrs = {"field": re.sub(r"\s+", "", groups[0])} if groups and groups[0] else {}
+        col.children.append(Node(Kind.PROJECT, number=vals.get("index") or str(n), title=name,
+                                 text=desc, span=(row.lines[0].start, row.lines[-1].end), attrs=attrs))
+    if not col.children:
+        warnings.append(Warning_("W301", f"list {col.title} has no projects", first.no))
+    return col
 
 
 def _stacked_header(lines: list[Line], j: int, P: Structure) -> tuple[list[str], int] | None:
@@ -488,20 +579,30 @@ def _split_category(frags: list[str], name_part: str, leading: list[str]) -> tup
 def _add_indicator(table: Node, row: dict, category: str | None, years: dict, used: list[Line],
                    k: int, P: Structure) -> None:
     name, unit = split_unit(tidy(row.get("name", "")))
+    if row.get("unit") and unit and unit != row["unit"]:
+        # 风貌保护道路（街巷） with 条 in the unit column: the parentheses are the name's
+        name, unit = tidy(row.get("name", "")), None
     unit = row.get("unit") or unit
-    obs = {}
-    for role in ("baseline", "target"):
+    obs: dict[str, Any] = {}
+    targets: list[dict] = []
+    for role in [r for r in row if r.startswith(("baseline", "target"))] or ["baseline", "target"]:
         v = row.get(role)
         if v is not None:
             v = dict(v)
             v["year"] = years.get(role)
             if v.pop("percent", False) and not unit:
                 unit = "%"
-        obs[role] = v
+        if role.startswith("target"):
+            if v is not None:
+                targets.append(v)
+        elif role == "baseline":
+            obs["baseline"] = v
     attrs = {"category": tidy(category) if category else None, "unit": unit,
-             "baseline": obs["baseline"], "target": obs["target"],
+             "baseline": obs.get("baseline"), "target": targets[0] if targets else None,
              "nature": row.get("nature")}
-    for extra in ("index", "note", "departments"):
+    if len(targets) > 1:
+        attrs["targets"] = targets
+    for extra in ("index", "note", "departments", "group"):
         if row.get(extra):
             attrs[extra] = row[extra]
     node = Node(Kind.INDICATOR, number=str(k), title=name, span=(used[0].start, used[-1].end),
