@@ -34,6 +34,17 @@ def facts(plan):
     def obs(o, key="value"):
         return None if o is None else o.get(key)
 
+    def indicator(n):
+        d = {"domain": n.attrs["category"], "name": n.title, "unit": n.attrs["unit"] or "",
+             "baseline": obs(n.attrs["baseline"]), "target": obs(n.attrs["target"]),
+             "comparator": (n.attrs["target"] or {}).get("comparator", ""),
+             "qualitative": obs(n.attrs["target"], "qualitative"), "nature": n.attrs["nature"]}
+        if len(n.attrs.get("targets") or []) > 1:
+            # targets for several years: [year, value, comparator, qualitative] each
+            d["targets"] = [[t["year"], t["value"], t["comparator"], t["qualitative"]]
+                            for t in n.attrs["targets"]]
+        return d
+
     return {
         "region": plan.meta["region"], "level": plan.meta["level"],
         "period": [plan.meta["period_start"], plan.meta["period_end"]],
@@ -43,11 +54,7 @@ def facts(plan):
         "columns": [{"no": c.number, "title": c.title,
                      "projects": [{"no": int(p.number), "name": p.title} for p in c.children]}
                     for c in r.find(Kind.COLUMN)],
-        "indicators": [{"domain": n.attrs["category"], "name": n.title, "unit": n.attrs["unit"] or "",
-                        "baseline": obs(n.attrs["baseline"]), "target": obs(n.attrs["target"]),
-                        "comparator": (n.attrs["target"] or {}).get("comparator", ""),
-                        "qualitative": obs(n.attrs["target"], "qualitative"), "nature": n.attrs["nature"]}
-                       for n in r.find(Kind.INDICATOR)],
+        "indicators": [indicator(n) for n in r.find(Kind.INDICATOR)],
         "service_domains": [{"domain": d.title, "declared": d.attrs.get("declared_count"),
                              "items": [i.title for i in d.children]} for d in r.find(Kind.SERVICE_DOMAIN)],
     }

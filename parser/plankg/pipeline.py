@@ -131,6 +131,10 @@ def _fill_years(root: Node, meta: dict) -> None:
                 obs = ind.attrs.get(role)
                 if obs is not None and obs.get("year") is None:
                     obs["year"] = t.attrs.get(f"{role}_year") or year
+            for obs in ind.attrs.get("targets") or []:
+                # the first is the same observation as attrs["target"]; the others have their year
+                if obs.get("year") is None:
+                    obs["year"] = end
 
 
 @lru_cache(maxsize=4096)

@@ -504,11 +504,16 @@ class _Builder:
         self.lit(s, T.unit, a.get("unit"))
         self.lit(s, T.nature, a.get("nature"))
         tattrs = (table.attrs if table is not None else None) or {}
-        for which, prop in (("baseline", T.baseline), ("target", T.target)):
-            obs = a.get(which)
+        observations = [("baseline", T.baseline, a.get("baseline"), "baseline"),
+                        ("target", T.target, a.get("target"), "target")]
+        # an indicator with targets for several years (2025 and 2035): one target each,
+        # the first at …/target, the next ones at …/target/2035
+        for extra in (a.get("targets") or [])[1:]:
+            observations.append(("target", T.target, extra, f"target/{extra.get('year') or len(observations)}"))
+        for which, prop, obs, seg in observations:
             if not obs:
                 continue
-            o = _iri(f"{iri}/{which}")
+            o = _iri(f"{iri}/{seg}")
             self.add(s, prop, o)
             self.add(o, RDF_TYPE, T.Observation)
             if not self.dec(o, T.value, obs.get("value")) and obs.get("value") is not None:

@@ -12,13 +12,15 @@ from .patterns import Structure
 _DASH = re.compile(r"^[—–\-－―─/／]+$|^无$|^空$")
 _NUM = r"\d+(?:\.\d+)?"
 _VALUE = re.compile(
-    rf"^(?P<pre>>=|<=|≥|≤|>|<|＞|＜|大于|小于|不低于|不少于|不高于|不超过|超过|高于|低于|达到)?"
+    rf"^(?P<pre>>=|<=|≥|≤|>|<|＞|＜|大于|小于|不低于|不少于|不高于|不超过|超过|高于|低于|力争达到|力争|争取达到|争取|达到)?"
     rf"\s*(?P<approx>约)?\s*(?P<num>{_NUM})\s*(?:[-—–~～至到]\s*(?P<max>{_NUM}))?"
     rf"\s*(?P<pct>%)?\s*(?P<post>以上|以下|以内|左右)?$"
 )
 _COMPARATOR = {">=": "≥", "<=": "≤", "＞": ">", "＜": "<", "大于": ">", "小于": "<",
                "高于": ">", "低于": "<", "超过": ">", "不低于": "≥", "不少于": "≥",
                "不高于": "≤", "不超过": "≤", "以上": "≥", "以下": "≤", "以内": "≤"}
+_NO_COMPARATOR = frozenset({"达到", "力争达到", "力争", "争取达到", "争取"})   # aims, not bounds
+_FOOTNOTE = re.compile(r"(?:\*+|[①②③④⑤⑥⑦⑧⑨⑩]|[(（]注\s*\d*[)）])$")
 _BRACKETED = re.compile(r"^(?:\[(?P<a>[^\]]+)\]|【(?P<b>[^】]+)】|〔(?P<c>[^〕]+)〕|[(（](?P<d>[^()（）]+)[)）])$")
 # a rate per so many people: 1/10万, 1/万, 1/1000
 _RATE_UNIT = re.compile(r"^1\s*/\s*(?:\d+(?:\.\d+)?)?\s*[十百千万亿]?[^\d\s]{0,2}$")
@@ -38,12 +40,17 @@ def parse_value(tok: str, P: Structure) -> dict[str, Any] | None:
     (True, '应保尽保')
     >>> parse_value("约束性", P) is None
     True
+    >>> [(parse_value(t, P)["value"], parse_value(t, P)["comparator"]) for t in ("力争达到70", "95*", "不低于90", "90以上")]
+    [('70', ''), ('95', ''), ('90', '≥'), ('90', '≥')]
     """
     t = tok.strip().replace(" ", "")
+    t = _FOOTNOTE.sub("", t)     # "95*", "90①": a footnote mark, not part of the value
     if not t:
         return None
     obs: dict[str, Any] = {"value": None, "value_max": None, "comparator": "",
                            "approximate": False, "qualitative": None, "raw": tok.strip()}
+    if t != tok.strip().replace(" ", ""):
+        obs["footnote"] = True
     if _DASH.match(t):
         return obs
     m = _VALUE.match(t)
@@ -59,7 +66,7 @@ def parse_value(tok: str, P: Structure) -> dict[str, Any] | None:
         if m.group("max"):
             obs["value_max"] = _plain_decimal(m.group("max"))
         pre, post = m.group("pre"), m.group("post")
-        if pre and pre != "达到":
+        if pre and pre not in _NO_COMPARATOR:
             obs["comparator"] = _COMPARATOR.get(pre, pre)
         if post in ("以上", "以下", "以内"):
             obs["comparator"] = _COMPARATOR[post]

@@ -34,7 +34,7 @@ from .lexicon import domain_of_label
 from plankg.model import Kind, Node, Warning_
 from .normalize import tidy
 from . import grid
-from .cells import _CJK_ONLY, _RATE_UNIT, nature_of, parse_value, split_unit
+from .cells import _CJK_ONLY, _FOOTNOTE, _RATE_UNIT, nature_of, parse_value, split_unit
 from .patterns import Structure
 
 _YEAR = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年?|[“\"]?十(?P<p>[一二三四五六七八九])五[”\"]?(?:时期|期末)?)")
@@ -578,7 +578,7 @@ def _split_category(frags: list[str], name_part: str, leading: list[str]) -> tup
 
 def _add_indicator(table: Node, row: dict, category: str | None, years: dict, used: list[Line],
                    k: int, P: Structure) -> None:
-    name, unit = split_unit(tidy(row.get("name", "")))
+    name, unit = split_unit(_FOOTNOTE.sub("", tidy(row.get("name", ""))))
     if row.get("unit") and unit and unit != row["unit"]:
         # 风貌保护道路（街巷） with 条 in the unit column: the parentheses are the name's
         name, unit = tidy(row.get("name", "")), None
