@@ -15,6 +15,7 @@ from typing import Any
 from .patterns import Structure
 
 CLAUSE = re.compile(r"[,，;；]")
+_CLAUSES = re.compile(r"[,，;；].*[,，;；]|[;；]")   # two clauses or a semicolon: a sentence
 _SENTENCE_END = re.compile(r"[。！？!?；;:：][”’\")）]*$")
 LEAD_START = re.compile(r"^[^。，,；;：:（(“\"\d]{4,20}。\S")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026]")
@@ -139,7 +140,9 @@ def heading_of(s: str, P: Structure) -> dict[str, Any] | None:
     title = title.rstrip("。")
     if len(title) > h.max_title or (h.rank >= 4 and not title):
         return None
-    if h.rank >= 4 and len(title) > 15 and CLAUSE.search(title):
+    if h.rank >= 4 and len(title) > 15 and CLAUSE.search(title) and (
+            h.rank >= 6 or ends_sentence(title) or "。" in title or _CLAUSES.search(title)):
+        # a sentence, not a title; but （一）坚持高端引领，提升…影响力 is a section title
         return None
     info = {"style": h.style, "rank": h.rank, "number": num, "title": title}
     if body:
