@@ -1,0 +1,94 @@
+"""The parser on real plans: the Shanghai plans in ``../shared/corpus/real`` against golden files.
+
+The plans themselves stay where they are (``../shared/corpus/real``, see its SOURCES.md);
+the project holds only what was counted from them by hand, in
+``tests/real/<plan>.expected.json`` (the same shape as the fixture expectations). Each
+kind is scored as F1 over its items, so the report says how far a change moves each
+plan; a kind below ``FLOOR`` fails.
+
+Run ``python tests/test_real_plans.py`` for the table of counts and F1 per plan.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from plankg.pipeline import parse_file
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+from test_parse_fixtures import facts  # noqa: E402  (the one definition of a plan's facts)
+
+REAL = HERE.parents[1] / "shared" / "corpus" / "real"
+GOLDEN = sorted((HERE / "real").glob("*.expected.json"))
+FLOOR = 0.95
+KINDS = ("chapters", "sections", "columns", "projects", "indicators", "indicator_values",
+         "service_items")
+
+
+def items(f: dict) -> dict[str, list]:
+    """Every fact of a plan as comparable items, by kind."""
+    def ind_key(i):
+        return (i["name"], i["unit"])
+
+    return {
+        "chapters": [(c["no"], c["title"]) for c in f["chapters"]],
+        "sections": [(s["chapter"], s["no"], s["title"]) for s in f["sections"]],
+        "columns": [(c["no"], c["title"]) for c in f["columns"]],
+        "projects": [(c["title"], p["no"], p["name"]) for c in f["columns"] for p in c["projects"]],
+        "indicators": [ind_key(i) for i in f["indicators"]],
+        "indicator_values": [(ind_key(i), i["domain"], i["baseline"], i["target"], i["comparator"],
+                              i["qualitative"], i["nature"], json.dumps(i.get("targets")))
+                             for i in f["indicators"]],
+        "service_items": [(d["domain"], it) for d in f["service_domains"] for it in d["items"]],
+    }
+
+
+def f1(got: list, want: list) -> float:
+    if not got and not want:
+        return 1.0
+    hit = sum((Counter(got) & Counter(want)).values())
+    if not hit:
+        return 0.0
+    p, r = hit / len(got), hit / len(want)
+    return 2 * p * r / (p + r)
+
+
+def score(golden: Path) -> tuple[dict, dict, dict]:
+    """(F1 per kind, parsed counts, golden counts) for one real plan."""
+    want = json.loads(golden.read_text(encoding="utf-8"))
+    plan = parse_file(REAL / golden.name.replace(".expected.json", ".txt"), semantic=False)
+    got = facts(plan)
+    gi, wi = items(got), items(want)
+    scores = {k: f1(gi[k], wi[k]) for k in KINDS}
+    scores["meta"] = float(all(got[k] == want[k] for k in ("region", "level", "period")))
+    return scores, {k: len(v) for k, v in gi.items()}, {k: len(v) for k, v in wi.items()}
+
+
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"the real plans are not at {REAL}")
+
+
+@needs_real
+@pytest.mark.parametrize("golden", GOLDEN, ids=lambda p: p.name.split(".")[0])
+def test_real_plan(golden):
+    scores, got, want = score(golden)
+    low = {k: round(v, 3) for k, v in scores.items() if v < FLOOR}
+    assert not low, f"below {FLOOR}: {low}; parsed {got}, golden {want}"
+
+
+def test_goldens_cover_four_plans():
+    """Golden files exist for at least four real plans (issue #16)."""
+    assert len(GOLDEN) >= 4
+
+
+if __name__ == "__main__":
+    print("| plan | " + " | ".join(KINDS) + " | meta |")
+    print("|---|" + "---|" * (len(KINDS) + 1))
+    for g in GOLDEN:
+        s, got, want = score(g)
+        cells = [f"{got[k]}/{want[k]} ({s[k]:.2f})" for k in KINDS]
+        print(f"| {g.name.split('.')[0]} | " + " | ".join(cells) + f" | {s['meta']:.0f} |")
