@@ -324,3 +324,15 @@ def test_query_path_stays_light(loaded, tmp_path, args):
                          env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_parse_warnings_lists_each_fallback_with_its_line(tmp_path):
+    """``parse --warnings`` names each line the parser could not place, and counts them."""
+    plan = tmp_path / "odd.txt"
+    plan.write_text("某市“十四五”规划\n一、总体要求\n推进托育服务。支持托育机构。\n孤立的一行\n"
+                    "表1 主要指标\n指标\t2020年\t2025年\t属性\n托位数\t1.5\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["parse", str(plan), "--warnings"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert any(l.startswith(f"{plan}:4: W201") for l in lines), lines
+    assert lines[-1] == f"{len(lines) - 1} warning(s)"

@@ -222,10 +222,20 @@ def main() -> None:
               help="Dump an intermediate stage as JSON instead of the finished plan.")
 @click.option("--no-semantic", is_flag=True,
               help="Skip the semantic layer (domains, quantities, departments, links).")
+@click.option("--warnings", "show_warnings", is_flag=True,
+              help="List every fallback instead of the plan: each table, box, list or line "
+                   "that did not parse cleanly, with its line number.")
 @_errors_to_click
 def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
-          no_semantic: bool) -> None:
+          no_semantic: bool, show_warnings: bool) -> None:
     """Parse one plan FILE and write its structured form."""
+    if show_warnings:
+        plan = parse_one(file, semantic=not no_semantic)
+        lines = [f"{file}:{w.line if w.line is not None else '-'}: {w.code} {w.message}"
+                 for w in plan.warnings]
+        lines.append(f"{len(plan.warnings)} warning(s)")
+        _out("\n".join(lines) + "\n", output)
+        return
     if stage:
         if not file.is_file():
             parse_one(file)  # raises the same one-line error as a full parse
