@@ -66,7 +66,7 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
     """Cut normalised text into blocks (see module doc)."""
     P = P or structure()
     warnings = warnings if warnings is not None else []
-    lines = split_lines(text)
+    lines = _drop_running_lines(split_lines(text), warnings)
     layout = Layout.measure(lines)
     blocks: list[Block] = []
     para: list[Line] = []
@@ -130,6 +130,37 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
         i += 1
     flush()
     return blocks
+
+
+_RUNNING = re.compile(r"人民政府|办公厅|办公室|委员会|规划|纲要|方案")
+
+
+def _drop_running_lines(lines: list[Line], warnings: list[Warning_]) -> list[Line]:
+    """Drop running headers and footers that PDF extraction leaves on every page.
+
+    A line is taken for one when the same text (the plan's title, the issuer's name)
+    stands alone on a line three times or more; its first occurrence at the top of the
+    document is kept as the title. Table cells repeat too (预期性), so only lines long
+    enough to be a title or a name, not ending a sentence, count.
+    """
+    counts: dict[str, int] = {}
+    for l in lines:
+        counts[l.text] = counts.get(l.text, 0) + 1
+    running = {t for t, c in counts.items()
+               if c >= 3 and 6 <= len(t) <= 40 and "\t" not in t and not ends_sentence(t)
+               and _RUNNING.search(t) and not CLAUSE.search(t)}
+    if not running:
+        return lines
+    kept: list[Line] = []
+    dropped = 0
+    for k, l in enumerate(lines):
+        if l.text in running and not (k < 5 and all(m.text != l.text for m in kept)):
+            dropped += 1
+            continue
+        kept.append(l)
+    warnings.append(Warning_("W203", f"running header or footer dropped ({dropped} lines: "
+                                     f"{'、'.join(sorted(running))[:40]})", None))
+    return kept
 
 
 def _box_title(title: str) -> bool:

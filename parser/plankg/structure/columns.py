@@ -86,6 +86,8 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
             col.children.append(current)
             expected = pnum + 1
             j += 1
+            if not inline_desc and "\t" not in s and j < n:
+                j = _join_wrapped_name(current, lines[j], j, P)
             continue
         if current is not None and _ends_column(current, desc, line, layout):
             break
@@ -102,6 +104,30 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     end_line = lines[j - 1]
     col.span = (head.start, end_line.end)
     return j, col
+
+
+def _join_wrapped_name(project: Node, nxt: Line, j: int, P: Structure) -> int:
+    """``1 妇幼健康提升`` ⏎ ``工程 …``: a name the PDF wrapped ends on the next line.
+
+    Joined only when the name does not yet end like a project name (工程, 计划 …) and a
+    few characters at the start of the next line make it end so (``columns.wrap_suffixes``); the rest of that line
+    opens the description. Returns the index of the next line to read.
+    """
+    name = project.title
+    if name.endswith(P.wrap_suffixes):
+        return j
+    t = nxt.text
+    for k in range(1, min(6, len(t)) + 1):
+        head = t[:k]
+        if not re.match(r"^[\u4e00-\u9fff]+$", head):
+            break
+        if (name + head).endswith(P.wrap_suffixes) and len(name) + k <= P.max_name:
+            project.title = name + head
+            rest = t[k:].strip(" 。：:，,")
+            project.text = tidy(rest)
+            project.span = (project.span[0], nxt.end)
+            return j + 1
+    return j
 
 
 def _short_title(line: Line, P: Structure) -> bool:

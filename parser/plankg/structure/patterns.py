@@ -42,6 +42,7 @@ class Structure:
     column_header: re.Pattern
     project: re.Pattern
     name_suffixes: tuple[str, ...]
+    wrap_suffixes: tuple[str, ...]
     max_name: int
     caption: re.Pattern
     natures: tuple[str, ...]
@@ -102,6 +103,7 @@ def load_structure(path: Path) -> Structure:
             column_header=_compile(path, "columns.header", col["header"]),
             project=_compile(path, "columns.project", col["project"]),
             name_suffixes=tuple(col["name_suffixes"]),
+            wrap_suffixes=tuple(col["wrap_suffixes"]),
             max_name=int(col["max_name"]),
             caption=_compile(path, "tables.caption", tab["caption"]),
             natures=tuple(tab["natures"]),

@@ -1,0 +1,129 @@
+"""Layouts real plans bring that the sample does not have (issue #16), one test each.
+
+Every plan text here is invented (other regions, other figures); the real plans are
+scored in ``test_real_plans.py``.
+"""
+from __future__ import annotations
+
+import pytest
+
+from plankg.model import Kind
+from plankg.pipeline import parse_source
+from plankg.read.text import read_bytes
+
+
+def parse(text: str):
+    return parse_source(read_bytes(text.encode("utf-8"), path="plan.txt"), semantic=False)
+
+
+def indicators(plan):
+    return [(n.attrs.get("category"), n.title, n.attrs.get("unit"),
+             (n.attrs.get("baseline") or {}).get("value"),
+             [(t.get("year"), t.get("value"), t.get("qualitative"))
+              for t in (n.attrs.get("targets") or [n.attrs.get("target") or {}])],
+             n.attrs.get("nature"))
+            for n in plan.root.find(Kind.INDICATOR)]
+
+
+def test_cells_one_a_line_rows_by_blank_lines_group_cells_on_first_row():
+    """Wrapped header cells (“十四五” / 完成值), 类别 and 一级指标 on a group's first row only,
+    a blank line after each row and an empty cell left out."""
+    text = ("一、发展目标\n主要指标表\n类别\n序号\n一级指标\n二级指标\n单位\n属性\n“十四五”\n完成值\n"
+            "“十五五”\n目标值\n\n宜居城区\n1\n住房改造\n成套改造面积\n万平方米\n预期性\n18\n2.5\n\n"
+            "2\n小区整治面积\n万平方米\n约束性\n130\n210\n\n活力城区\n3\n楼宇更新\n楼宇更新数量\n个\n预期性\n"
+            "\n≥8\n\n二、重点任务\n推进城市更新。加快老旧小区改造。\n")
+    plan = parse(text)
+    assert indicators(plan) == [
+        ("宜居城区", "成套改造面积", "万平方米", "18", [(2030, "2.5", None)], "预期性"),
+        ("宜居城区", "小区整治面积", "万平方米", "130", [(2030, "210", None)], "约束性"),
+        ("活力城区", "楼宇更新数量", "个", None, [(2030, "8", None)], "预期性"),
+    ]
+    groups = [n.attrs.get("group") for n in plan.root.find(Kind.INDICATOR)]
+    assert groups == ["住房改造", "住房改造", "楼宇更新"]
+    assert [c.title for c in plan.root.find(Kind.CHAPTER)] == ["发展目标", "重点任务"]
+
+
+def test_two_row_header_with_years_on_their_own_row_inside_a_box():
+    """专栏 holding a table: 指标值 over 现状 / 近期规划, the years on a row of their own,
+    类型 as the nature column, values in words."""
+    text = ("一、总体要求\n专栏1 某区近期规划核心指标表\n\n指标类别\n\n序号\n\n指标项\n\n单位\n\n类型\n\n指标值\n\n"
+            "现状\n\n近期规划\n\n（2025年）\n\n（2030年）\n\n发展规模\n\n1\n\n建设用地总规模\n\n平方千米\n\n约束性\n\n"
+            "40.5\n\n40.2\n\n2\n\n住宅用地面积\n\n平方千米\n\n预期性\n\n15.3\n\n动态调整\n\n3\n\n人均公园绿地面积\n\n"
+            "平方米/人\n\n约束性\n\n/\n\n7.5\n\n二、空间格局\n（一）空间发展战略\n")
+    plan = parse(text)
+    cols = plan.root.find(Kind.COLUMN)
+    assert [(c.number, c.title) for c in cols] == [("1", "某区近期规划核心指标表")]
+    assert indicators(plan) == [
+        ("发展规模", "建设用地总规模", "平方千米", "40.5", [(2030, "40.2", None)], "约束性"),
+        ("发展规模", "住宅用地面积", "平方千米", "15.3", [(2030, None, "动态调整")], "预期性"),
+        ("发展规模", "人均公园绿地面积", "平方米/人", None, [(2030, "7.5", None)], "约束性"),
+    ]
+    assert plan.root.find(Kind.TABLE)[0].attrs["baseline_year"] == 2025
+
+
+def test_unnumbered_box_with_units_in_names_and_cumulative_values():
+    text = ("一、总体要求\n专栏“十五五”时期某市住房发展主要指标\n序号\n指标\n2025年基期值\n2030年目标值\n属性\n\n"
+            "1\n\n保障性租赁住房供应（万套（间））\n〔18.5〕\n〔20—22〕\n预期性\n\n2\n美丽街区数量（个）\n640\n800\n约束性\n"
+            "注：〔 〕内为5年累计数。\n二、重点任务\n")
+    plan = parse(text)
+    cols = plan.root.find(Kind.COLUMN)
+    assert [(c.number, c.title) for c in cols] == [(None, "“十五五”时期某市住房发展主要指标")]
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [(r.title, r.attrs["unit"]) for r in rows] == [("保障性租赁住房供应", "万套（间）"), ("美丽街区数量", "个")]
+    t = rows[0].attrs["target"]
+    assert (t["value"], t["value_max"], t.get("cumulative"), t["year"]) == ("20", "22", True, 2030)
+    assert rows[0].attrs["baseline"]["year"] == 2025
+
+
+def test_appendix_list_of_projects_is_a_box_of_projects():
+    text = ("一、主要任务\n（一）保护修缮\n推进风貌保护。开展历史建筑修缮。\n附件2：\n某区重点任务与项目清单\n\n序号\n\n"
+            "主要领域\n\n重点任务或项目\n\n1\n\n老城厢风貌区\n\n东门街坊更新\n\n2\n\n南市大楼修缮\n\n3\n\n历史风貌    智慧管理\n\n"
+            "建立信息平台。建设全区历史建筑数据库。\n")
+    plan = parse(text)
+    cols = plan.root.find(Kind.COLUMN)
+    assert len(cols) == 1
+    assert [(p.number, p.title, p.attrs.get("field")) for p in cols[0].children] == [
+        ("1", "东门街坊更新", "老城厢风貌区"), ("2", "南市大楼修缮", "老城厢风貌区"),
+        ("3", "建立信息平台", "历史风貌智慧管理")]
+    assert not plan.root.find(Kind.INDICATOR)
+
+
+def test_box_without_end_marker_ends_at_the_next_section():
+    text = ("一、重点任务\n（一）优化育幼服务\n扩大托育供给。新增托位八千个。\n专栏1 育幼重点工程\n"
+            "1.托育扩容工程。新建托育中心10个。\n2.儿童友好工程。建设儿童友好社区50个。\n"
+            "（二）提升教育质量\n推进义务教育优质均衡。新建学校40所。\n深化职业教育改革。建设高水平职业院校3所。\n")
+    plan = parse(text)
+    col = plan.root.find(Kind.COLUMN)[0]
+    assert [p.title for p in col.children] == ["托育扩容工程", "儿童友好工程"]
+    secs = plan.root.find(Kind.SECTION)
+    assert [s.title for s in secs] == ["优化育幼服务", "提升教育质量"]
+    assert [k.title for k in secs[1].find(Kind.KEY_TASK)] == ["推进义务教育优质均衡", "深化职业教育改革"]
+
+
+def test_pdf_wrapped_project_names_are_joined():
+    text = ("第一章 重点任务\n专栏 3 健康服务工程\n1 妇幼健康提升\n工程\n建设妇幼保健机构 20 所，改善产科\n条件。\n"
+            "2 基层医疗能力\n提升计划 新建乡镇卫生院 30 个。\n3 中医药传承创新工程\n建设中医馆 100 个。\n")
+    col = parse(text).root.find(Kind.COLUMN)[0]
+    assert [p.title for p in col.children] == ["妇幼健康提升工程", "基层医疗能力提升计划", "中医药传承创新工程"]
+    assert col.children[1].text.startswith("新建乡镇卫生院")
+
+
+def test_running_headers_are_dropped():
+    head = "某县“十四五”公共服务规划"
+    text = (f"{head}\n第一章 发展基础\n公共服务持续改善。新建学校十所。\n— 2 —\n{head}\n"
+            f"第二章 主要任务\n推进托育服务。新增托位三千个。\n— 3 —\n{head}\n第三章 保障措施\n"
+            f"加强组织领导。建立协调机制。\n— 4 —\n{head}\n")
+    plan = parse(text)
+    assert plan.root.title == head
+    assert not plan.root.find(Kind.UNKNOWN)
+    assert [c.title for c in plan.root.find(Kind.CHAPTER)] == ["发展基础", "主要任务", "保障措施"]
+    assert any(w.code == "W203" for w in plan.warnings)
+
+
+@pytest.mark.parametrize("heading,style", [
+    ("第一部分 发展基础", "第X部分"), ("(一)发展基础", "(一)"), ("一、发展基础", "一、")])
+def test_outline_styles_real_plans_use(heading, style):
+    text = f"{heading}\n推进托育服务。新增托位三千个。\n"
+    plan = parse(text)
+    chapters = plan.root.find(Kind.CHAPTER)
+    assert [(c.number, c.title, c.attrs["style"]) for c in chapters] == [("1", "发展基础", style)]
