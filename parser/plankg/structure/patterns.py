@@ -4,7 +4,7 @@ Every regex is compiled at load time; a bad one (or a missing key) raises
 :class:`~plankg.errors.DataFileError` naming the file and the entry.
 
 >>> P = structure()
->>> [h.style for h in P.headings][:3]
+>>> [h.style for h in P.headings][:4]
 ['第X篇', '第X章', '第X节']
 >>> P.heading_for("第四章 推进公共服务优质均衡发展").style
 '第X章'
