@@ -5,7 +5,7 @@ Every regex is compiled at load time; a bad one (or a missing key) raises
 
 >>> P = structure()
 >>> [h.style for h in P.headings][:4]
-['第X篇', '第X章', '第X节']
+['第X篇', '第X章', '第X部分', '第X节']
 >>> P.heading_for("第四章 推进公共服务优质均衡发展").style
 '第X章'
 """
