@@ -127,3 +127,24 @@ def test_outline_styles_real_plans_use(heading, style):
     plan = parse(text)
     chapters = plan.root.find(Kind.CHAPTER)
     assert [(c.number, c.title, c.attrs["style"]) for c in chapters] == [("1", "发展基础", style)]
+
+
+@pytest.mark.parametrize("sep", ["\t", " "], ids=["tab", "space"])
+def test_two_target_years_in_tab_and_space_rows(sep):
+    """2025年 and 2035年 columns with no baseline: two targets per indicator, each with its year."""
+    rows = [["序号", "领域", "指标", "2025年", "2035年", "属性"],
+            ["1", "老有所养", "护理型床位占比（%）", "58", "70", "约束性"],
+            ["2", "学有所教", "高中阶段毛入学率（%）", "≥93", "稳步提高", "预期性"]]
+    text = "一、主要目标\n表1 主要指标\n" + "\n".join(sep.join(r) for r in rows) + "\n二、重点任务\n"
+    assert indicators(parse(text)) == [
+        ("老有所养", "护理型床位占比", "%", None, [(2025, "58", None), (2035, "70", None)], "约束性"),
+        ("学有所教", "高中阶段毛入学率", "%", None, [(2025, "93", None), (2035, None, "稳步提高")], "预期性"),
+    ]
+
+
+def test_year_in_header_cells_with_baseline():
+    rows = [["领域", "指标", "单位", "基准值（2020年）", "目标值（2025年）", "目标值（2035年）", "属性"],
+            ["幼有所育", "托位数", "个", "1.6", "4.8", "6", "预期性"]]
+    text = "一、主要目标\n表1 主要指标\n" + "\n".join("\t".join(r) for r in rows) + "\n"
+    assert indicators(parse(text)) == [
+        ("幼有所育", "托位数", "个", "1.6", [(2025, "4.8", None), (2035, "6", None)], "预期性")]

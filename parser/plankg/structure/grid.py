@@ -121,18 +121,28 @@ def read_header(lines: list[Line], i: int, P: Structure,
     None unless at least three header cells name a name-like column (指标, 项目) and
     something else.
     """
-    raw: list[GridColumn] = []
+    cells: list[str] = []
     j = i
-    while j < len(lines) and len(raw) < 24:
+    while j < len(lines) and len(cells) < 24:
         s = lines[j].text
-        if "\t" in s:
+        if "\t" in s or header_cell(s, P) is None:
             break
-        c = header_cell(s, P)
-        if c is None:
-            break
-        raw.append(c)
+        cells.append(s)
         j += 1
-    if len(raw) < 3:
+    cols = columns_of(cells, P, period) if len(cells) >= 3 else None
+    return (cols, j) if cols else None
+
+
+def columns_of(cells: list[str], P: Structure,
+               period: tuple[int, int] | None = None) -> list[GridColumn] | None:
+    """The data columns a header's cells announce, in order, or None when one is no header cell.
+
+    >>> from plankg.structure.patterns import structure
+    >>> [(c.key, c.year) for c in columns_of(["指标", "2025年", "2035年", "属性"], structure())]
+    [('name', None), ('target', 2025), ('target2', 2035), ('nature', None)]
+    """
+    raw = [header_cell(c, P) for c in cells]
+    if not raw or any(c is None for c in raw):
         return None
     cols: list[GridColumn] = []
     k = 0
@@ -167,7 +177,7 @@ def read_header(lines: list[Line], i: int, P: Structure,
     for c in cols:
         seen[c.role] = seen.get(c.role, 0) + 1
         c.key = c.role if seen[c.role] == 1 else f"{c.role}{seen[c.role]}"
-    return cols, j
+    return cols
 
 
 def _decide_years(cols: list[GridColumn], period: tuple[int, int] | None) -> None:
@@ -176,11 +186,16 @@ def _decide_years(cols: list[GridColumn], period: tuple[int, int] | None) -> Non
     if not undecided:
         return
     known = sorted(c.year for c in cols if c.year is not None)
+    has_baseline = any(c.role == "baseline" for c in cols)
     for c in undecided:
-        if len(known) >= 2:
-            c.role = "baseline" if c.year == known[0] else "target"
+        if len(known) >= 2 and not has_baseline:
+            # 2020年 / 2025年: a baseline and a target; 2025年 / 2035年: two targets
+            first_is_base = known[1] - known[0] <= 6
+            c.role = "baseline" if c.year == known[0] and first_is_base else "target"
+        elif period:
+            c.role = "target" if (c.year or 0) >= period[1] else "baseline"
         else:
-            c.role = "target" if not period or (c.year or 0) >= period[1] else "baseline"
+            c.role = "target" if has_baseline or len(known) < 2 or c.year != known[0] else "baseline"
 
 
 def _decide_kinds(cols: list[GridColumn]) -> None:

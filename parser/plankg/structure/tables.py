@@ -78,6 +78,8 @@ def _header_tokens(s: str) -> list[str]:
 def _is_header_token(tok: str, P: Structure) -> bool:
     if tok in P.header_roles or tok in P.baseline_words or tok in P.target_words:
         return True
+    if re.search(r"\d{4}", tok) and grid.header_cell(tok, P) is not None:
+        return True     # 基准值（2020年）, 目标值（2035年）
     m = _YEAR.match(tok)
     if m and m.end() > 0:
         rest = tok[m.end():]
@@ -198,7 +200,12 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     while j < len(lines) and is_header_line(lines[j].text, P) and len(tokens) < 16:
         tokens += _header_tokens(lines[j].text)
         j += 1
-    header = parse_header(tokens, P, period) if tokens else None
+    gcols = grid.columns_of(tokens, P, period) if tokens else None
+    if gcols and {c.role for c in gcols} & {"baseline", "target", "nature"}:
+        # each value column keyed apart (target, target2 …): 2025年 and 2035年 both targets
+        header = Header([Column(c.key, c.label, c.year) for c in gcols])
+    else:
+        header = parse_header(tokens, P, period) if tokens else None
     if header is None or not ({"name", "items", "domain", "content"} & set(header.roles)):
         if header is None and j < len(lines) and "\t" in lines[j].text:
             header = None
@@ -374,7 +381,7 @@ def _domain_label(s: str) -> str | None:
 
 def _indicator_rows(lines, j, P, header: Header, table: Node, warnings) -> int:
     roles = header.roles
-    years = {c.role: c.year for c in header.columns if c.role in ("baseline", "target")}
+    years = {c.role: c.year for c in header.columns if c.role.startswith(("baseline", "target"))}
     try:
         name_at = roles.index("name")
     except ValueError:
@@ -502,7 +509,7 @@ def _cell_fits(role: str, tok: str, P: Structure, row: dict) -> bool:
             row["nature"] = nature
             return True
         return False
-    if role in ("baseline", "target"):
+    if role.startswith(("baseline", "target")):
         v = parse_value(tok, P)
         if v is None:
             return False
@@ -527,7 +534,7 @@ def _tab_row(cells: list[str], roles: list[str], P: Structure, warnings, line: L
     row: dict[str, Any] = {}
     for role, cell in zip(roles, cells):
         cell = tidy(cell)
-        if role in ("baseline", "target"):
+        if role.startswith(("baseline", "target")):
             v = parse_value(cell, P)
             row[role] = v if v is not None else ({"value": None, "value_max": None, "comparator": "",
                                                   "approximate": False, "qualitative": cell or None,
@@ -544,7 +551,7 @@ def _tab_row(cells: list[str], roles: list[str], P: Structure, warnings, line: L
             row[role] = cell
     if not row.get("name"):
         return None
-    if not any(row.get(r) for r in ("baseline", "target", "nature")):
+    if not any(row.get(r) for r in row if r.startswith(("baseline", "target", "nature"))):
         return None
     return row
 
