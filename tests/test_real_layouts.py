@@ -148,3 +148,12 @@ def test_year_in_header_cells_with_baseline():
     text = "一、主要目标\n表1 主要指标\n" + "\n".join("\t".join(r) for r in rows) + "\n"
     assert indicators(parse(text)) == [
         ("幼有所育", "托位数", "个", "1.6", [(2025, "4.8", None), (2035, "6", None)], "预期性")]
+
+
+def test_declared_project_count_is_checked():
+    text = ("一、重点任务\n专栏1 三大惠民工程\n1.托育扩容工程。新建托育中心10个。\n2.儿童友好工程。建设社区50个。\n"
+            "（二）提升教育质量\n")
+    plan = parse(text)
+    col = plan.root.find(Kind.COLUMN)[0]
+    assert col.attrs["declared_count"] == 3 and len(col.children) == 2
+    assert [w.code for w in plan.warnings if w.code == "W302"] == ["W302"]

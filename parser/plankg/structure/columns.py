@@ -101,9 +101,30 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
         col.attrs["intro"] = tidy(join_lines([l.text for l in intro]))
     if not col.children:
         warnings.append(Warning_("W301", f"专栏{number or col.title} has no numbered projects", head.no))
+    declared = _declared_count(col.title)
+    if declared is not None:
+        col.attrs["declared_count"] = declared
+        if col.children and declared != len(col.children):
+            warnings.append(Warning_("W302", f"专栏{number or ''} {col.title}: declares {declared} "
+                                             f"projects, found {len(col.children)}", head.no))
     end_line = lines[j - 1]
     col.span = (head.start, end_line.end)
     return j, col
+
+
+_DECLARED = re.compile(r"(?P<n>[一二三四五六七八九十百两\d]{1,3})\s*(?:大|项|个)(?:重点|重大|民生|惠民)?(?:工程|行动|计划|项目)")
+
+
+def _declared_count(title: str) -> int | None:
+    """``十大民生工程`` / ``8项重点行动`` in a box's title: the count it declares.
+
+    >>> _declared_count("十大民生工程"), _declared_count("8项重点行动"), _declared_count("托育服务工程")
+    (10, 8, None)
+    """
+    from .numerals import cn_to_int
+
+    m = _DECLARED.search(title or "")
+    return cn_to_int(m.group("n")) if m else None
 
 
 def _join_wrapped_name(project: Node, nxt: Line, j: int, P: Structure) -> int:
