@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass, field
 
 from .cells import _DASH, _RATE_UNIT, nature_of, parse_value
-from .lines import Line, heading_of
+from .lines import Line, ends_sentence, heading_of, join_lines
 from .numerals import cn_to_int
 from .patterns import Structure
 
@@ -309,11 +309,17 @@ def _stops(line: Line, P: Structure) -> bool:
 
 
 def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
-               header: list[str] | None = None) -> tuple[list[GridRow], int]:
-    """Cut the cells from ``lines[j]`` into rows of ``cols``: (rows, index after the table)."""
+               header: list[str] | None = None,
+               full_width: float | None = None) -> tuple[list[GridRow], int]:
+    """Cut the cells from ``lines[j]`` into rows of ``cols``: (rows, index after the table).
+
+    With ``full_width`` (hard-wrapped text), a cell line as wide as a full line that does
+    not end a sentence goes on on the next line: the two are one cell.
+    """
     n_cols = len(cols)
     header = header or []
     cells: list[Line] = []
+    last_of: dict[int, Line] = {}      # a joined cell → the last line it took
     k = j
     while k < len(lines) and len(cells) < 4000:
         line = lines[k]
@@ -323,7 +329,13 @@ def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
                 [l.text for l in lines[k:k + len(header)]] == header:
             k += len(header)          # the header repeated after a page break
             continue
-        cells.append(line)
+        prev = cells[-1] if cells else None
+        if prev is not None and full_width and _wrapped(last_of.get(id(prev), prev), full_width):
+            joined = Line(join_lines([prev.text, line.text]), prev.start, line.end, prev.no)
+            last_of[id(joined)] = line
+            cells[-1] = joined
+        else:
+            cells.append(line)
         k += 1
     if not cells:
         return [], j
@@ -369,8 +381,17 @@ def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
     # a trailing row of leftovers that fits badly is body text
     while rows and rows[-1].cost > 5.0:
         rows.pop()
-    after = j if not rows else lines.index(rows[-1].lines[-1], j) + 1
+    if rows:
+        tail = rows[-1].lines[-1]
+        after = lines.index(last_of.get(id(tail), tail), j) + 1
+    else:
+        after = j
     return rows, after
+
+
+def _wrapped(line: Line, full_width: float) -> bool:
+    """A cell line that fills the line and stops mid-sentence: the cell goes on."""
+    return line.width >= full_width - 1.5 and not ends_sentence(line.text)
 
 
 def inherit_groups(rows: list[GridRow], cols: list[GridColumn]) -> list[dict[str, str | None]]:

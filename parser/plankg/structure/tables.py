@@ -192,7 +192,8 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
         j += 1
     cells_head = grid.read_header(lines, j, P, period)
     if cells_head is not None:
-        return _consume_grid(lines, i, j, cells_head, table, P, warnings)
+        return _consume_grid(lines, i, j, cells_head, table, P, warnings,
+                             layout.full_width if layout.wrapped else None)
     tokens: list[str] = []
     stacked = _stacked_header(lines, j, P)
     if stacked is not None:
@@ -236,11 +237,12 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
 
 
 def _consume_grid(lines: list[Line], i: int, j: int, head: tuple[list[grid.GridColumn], int],
-                  table: Node, P: Structure, warnings: list[Warning_]) -> tuple[int, Node]:
+                  table: Node, P: Structure, warnings: list[Warning_],
+                  full_width: float | None = None) -> tuple[int, Node]:
     """A table whose header and cells come one a line (see :mod:`.grid`)."""
     cols, k = head
     header_text = [l.text for l in lines[j:k]]
-    rows, end = grid.align_rows(lines, k, cols, P, header_text)
+    rows, end = grid.align_rows(lines, k, cols, P, header_text, full_width)
     roles = {c.role for c in cols}
     first = lines[i]
     last = lines[max(i, end - 1)]
