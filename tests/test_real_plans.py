@@ -10,14 +10,17 @@ Run ``python tests/test_real_plans.py`` for the table of counts and F1 per plan.
 """
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from plankg.pipeline import parse_file
+from plankg.pipeline import parse_file, parse_source
+from plankg.read.text import read_bytes
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -78,6 +81,48 @@ def test_real_plan(golden):
     scores, got, want = score(golden)
     low = {k: round(v, 3) for k, v in scores.items() if v < FLOOR}
     assert not low, f"below {FLOOR}: {low}; parsed {got}, golden {want}"
+
+
+def _no_blank_lines(t: str) -> str:
+    return re.sub(r"\n\s*\n", "\n", t)
+
+
+def _blank_after_every_line(t: str) -> str:
+    return "\n\n".join(l for l in t.split("\n") if l.strip())
+
+
+def _full_width_digits(t: str) -> str:
+    return t.translate({c: c + 0xFEE0 for c in range(ord("0"), ord("9") + 1)})
+
+
+def _gb18030_crlf(t: str) -> bytes:
+    return t.replace("\n", "\r\n").encode("gb18030")
+
+
+def _html_paragraphs(t: str) -> bytes:
+    body = "".join(f"<p>{html.escape(l)}</p>\n" for l in t.split("\n") if l.strip())
+    return f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode("utf-8")
+
+
+COPIES = {"no-blank-lines": _no_blank_lines, "blank-after-every-line": _blank_after_every_line,
+          "full-width-digits": _full_width_digits, "gb18030-crlf": _gb18030_crlf,
+          "html": _html_paragraphs}
+
+
+@needs_real
+@pytest.mark.parametrize("how", COPIES)
+@pytest.mark.parametrize("golden", GOLDEN, ids=lambda p: p.name.split(".")[0])
+def test_reformatted_copy_of_a_real_plan(golden, how):
+    """The same plan with other line breaks, digits, encoding or as a web page: same facts."""
+    want = json.loads(golden.read_text(encoding="utf-8"))
+    text = (REAL / golden.name.replace(".expected.json", ".txt")).read_text(encoding="utf-8")
+    data = COPIES[how](text)
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    name = "copy.html" if how == "html" else "copy.txt"
+    got = items(facts(parse_source(read_bytes(raw, path=name), semantic=False)))
+    wi = items(want)
+    low = {k: round(f1(got[k], wi[k]), 3) for k in KINDS if f1(got[k], wi[k]) < FLOOR}
+    assert not low, f"below {FLOOR}: {low}"
 
 
 def test_goldens_cover_four_plans():
