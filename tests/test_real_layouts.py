@@ -157,3 +157,20 @@ def test_declared_project_count_is_checked():
     col = plan.root.find(Kind.COLUMN)[0]
     assert col.attrs["declared_count"] == 3 and len(col.children) == 2
     assert [w.code for w in plan.warnings if w.code == "W302"] == ["W302"]
+
+
+def test_three_column_service_rows_flattened_cell_by_cell():
+    """PDF text where the content and item cells' lines come in turns; the declared
+    （共N项） tells them apart."""
+    text = ("一、服务清单\n表2 基本公共服务项目\n服务领域 服务内容与目标 服务项目\n幼有所育\n为婴幼儿提供健康管\n"
+            "优孕优生服务，孕前\n理、预防接种等服务，\n优生健康检查，儿童\n促进儿童健康成长。\n健康管理，预防接种，\n"
+            "孕产妇健康服务，\n儿童营养改善（共 6 项）\n学有所教\n保障适龄儿童享有\n学前教育资助，义务\n公平受教育权利。\n"
+            "教育免费，寄宿生生\n活补助，营养改善计\n划（共 4 项）\n二、保障措施\n加强组织领导。建立协调机制。\n")
+    plan = parse(text)
+    doms = plan.root.find(Kind.SERVICE_DOMAIN)
+    assert [(d.title, d.text, [i.title for i in d.children]) for d in doms] == [
+        ("幼有所育", "为婴幼儿提供健康管理、预防接种等服务，促进儿童健康成长。",
+         ["优孕优生服务", "孕前优生健康检查", "儿童健康管理", "预防接种", "孕产妇健康服务", "儿童营养改善"]),
+        ("学有所教", "保障适龄儿童享有公平受教育权利。",
+         ["学前教育资助", "义务教育免费", "寄宿生生活补助", "营养改善计划"])]
+    assert not [w for w in plan.warnings if w.code == "W320"]

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lines import LEAD_START, Layout, Line, heading_of, join_lines
+from .lines import LEAD_START, Layout, Line, ends_sentence, heading_of, join_lines
 from .lexicon import domain_of_label
 from plankg.model import Kind, Node, Warning_
 from .normalize import tidy
@@ -634,6 +634,10 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
         nonlocal cur
         if cur is None:
             return
+        if has_content and content and items and not _fits(content, items):
+            split = _deinterleave(content + items)
+            if split is not None:
+                content[:], items[:] = split
         if content:
             cur.text = tidy(join_lines([c.text for c in content]))
         _set_items(cur, join_lines([t.text for t in items]), warnings, items[0].no if items else None)
@@ -766,6 +770,49 @@ def _service_rows(lines, j, layout, P, header: Header, table: Node, warnings, he
             state = "domain"
     finish(last_line)
     return j
+
+
+def _count_items(text: str) -> tuple[int | None, int]:
+    """(declared count, items found) in a domain row's item text."""
+    t = tidy(text)
+    m = _COUNT.search(t)
+    if not m:
+        return None, 0
+    t = (t[: m.start()] + t[m.end():]).strip().rstrip("。.，,;； ")
+    return int(m.group("n")), len([p for p in re.split(r"[,，;；]", t) if p.strip(" 。")])
+
+
+def _fits(content: list[Line], items: list[Line]) -> bool:
+    """Content that ends a sentence and items that come to their declared count."""
+    declared, found = _count_items(join_lines([l.text for l in items]))
+    return (declared is None or declared == found) and ends_sentence(join_lines([l.text for l in content]))
+
+
+def _deinterleave(lines: list[Line]) -> tuple[list[Line], list[Line]] | None:
+    """Content and item cells whose lines PDF extraction interleaved, told apart by the count.
+
+    A three-column row (领域 | 服务内容与目标 | 服务项目) flattened cell by cell gives the
+    lines of the two text cells in turns: content, items, content, items … until the
+    shorter cell ends. The split is right when the items come to the declared
+    ``（共N项）`` and the content ends a sentence; None when no split fits.
+    """
+    lines = sorted(lines, key=lambda l: l.start)
+    n = len(lines)
+    for first in (0, 1):                       # content first, or items first
+        for pairs in range(n // 2, 0, -1):      # how long the two cells alternate
+            a: list[Line] = []
+            b: list[Line] = []
+            for k, l in enumerate(lines):
+                if k < 2 * pairs:
+                    (a if k % 2 == first else b).append(l)
+                else:
+                    b.append(l)                 # the longer cell goes on alone
+            content_text = join_lines([l.text for l in a])
+            d, f = _count_items(join_lines([l.text for l in b]))
+            if d is not None and d == f and ends_sentence(content_text) \
+                    and not _COUNT.search(content_text):
+                return a, b
+    return None
 
 
 def _group_label(s: str, P: Structure) -> str | None:
