@@ -93,7 +93,7 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
             blocks.append(Block("heading", [line], head))
             i += 1
             continue
-        if s[0] == "表" and P.caption.match(s) or _MAYBE_HEADER.search(s) and tables.starts_table(lines, i, P):
+        if s[0] in "表附" and P.caption.match(s) or _MAYBE_HEADER.search(s) and tables.starts_table(lines, i, P):
             flush()
             end, node = tables.consume(lines, i, layout, P, warnings)
             if end > i:
