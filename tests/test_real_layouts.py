@@ -174,3 +174,20 @@ def test_three_column_service_rows_flattened_cell_by_cell():
         ("学有所教", "保障适龄儿童享有公平受教育权利。",
          ["学前教育资助", "义务教育免费", "寄宿生生活补助", "营养改善计划"])]
     assert not [w for w in plan.warnings if w.code == "W320"]
+
+
+def test_html_headings_without_numbers():
+    """<h2>/<h3> and bold-only paragraphs are headings even when the plan does not number them."""
+    page = ("<html><head><meta charset='utf-8'></head><body><h1>泉州市“十四五”公共服务规划</h1>"
+            "<h2>发展基础</h2><p>公共服务持续改善。新建学校十所，新增学位两万个。</p><h2>主要任务</h2>"
+            "<h3>优化育幼服务</h3><p>扩大普惠托育供给。新增托位五千个。</p><h3>提升教育质量</h3>"
+            "<p>推进义务教育优质均衡。新建学校二十所。</p><h2>保障措施</h2><p><strong>加强组织领导</strong></p>"
+            "<p>建立协调机制，明确责任分工。</p></body></html>")
+    plan = parse_source(read_bytes(page.encode("utf-8"), path="plan.html"), semantic=False)
+    assert plan.root.title == "泉州市“十四五”公共服务规划"
+    assert [(c.number, c.title) for c in plan.root.find(Kind.CHAPTER)] == [
+        ("1", "发展基础"), ("2", "主要任务"), ("3", "保障措施")]
+    assert [(s.number, s.title) for s in plan.root.find(Kind.SECTION)] == [
+        ("1", "优化育幼服务"), ("2", "提升教育质量")]
+    assert [k.title for k in plan.root.find(Kind.KEY_TASK)] == [
+        "公共服务持续改善", "扩大普惠托育供给", "推进义务教育优质均衡"]

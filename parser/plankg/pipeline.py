@@ -57,7 +57,7 @@ def parse_source(src: Any, *, semantic: bool = True) -> Plan:
     P = structure()
     warnings: list[Warning_] = []
     norm, nmap = normalize(src.text)
-    blocks = split_blocks(norm, warnings, P)
+    blocks = split_blocks(norm, warnings, P, hints=getattr(src, "headings", ()))
     root = build_tree(blocks, warnings, P)
     _refine_item_spans(root, norm)
     title = root.title
@@ -93,7 +93,7 @@ def dump_stage(path: str | os.PathLike, stage: str) -> Any:
     if stage == "normalize":
         return {"text": norm}
     warnings: list[Warning_] = []
-    blocks = split_blocks(norm, warnings)
+    blocks = split_blocks(norm, warnings, hints=getattr(src, "headings", ()))
     if stage == "blocks":
         return {"blocks": [b.to_dict() for b in blocks], "warnings": [str(w) for w in warnings]}
     root = build_tree(blocks, warnings)

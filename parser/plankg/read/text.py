@@ -88,6 +88,9 @@ class Source:
     format: str          # "text" | "html"
     encoding: str        # "utf-8", "utf-8-sig", "gb18030", "utf-16" (or a declared codec)
     sha256: str          # of the file bytes
+    # headings the format marks (HTML <h1>–<h4>, bold-only paragraphs): (line, level);
+    # the block splitter takes them for headings even when they carry no number
+    headings: tuple[tuple[str, int], ...] = ()
 
 
 def read_source(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
@@ -138,12 +141,14 @@ def read_bytes(data: bytes, path: str = "<bytes>", *, max_bytes: int = DEFAULT_M
     sha = hashlib.sha256(data).hexdigest()
     if _is_html(raw_text, ext):
         try:
-            text, to_raw = html_to_text(raw_text)
+            found: list[tuple[str, int]] = []
+            text, to_raw = html_to_text(raw_text, found)
+            headings = tuple(found)
         except NoTextError as e:
             raise PlanKGError.make("E105", path=path, reason=str(e)) from None
         except (etree.ParserError, etree.LxmlError, ValueError) as e:
             raise PlanKGError.make("E105", path=path, reason=str(e) or type(e).__name__) from None
-        return Source(path, raw_text, text, to_raw, "html", encoding, sha)
+        return Source(path, raw_text, text, to_raw, "html", encoding, sha, headings)
     return Source(path, raw_text, raw_text, OffsetMap.identity(len(raw_text)), "text", encoding, sha)
 
 

@@ -492,9 +492,34 @@ def _span_int(v: str | None, default: int = 1) -> int:
     return int(m.group(1)) if m else default
 
 
+_HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
+_BOLD = frozenset({"b", "strong"})
+
+
+def _bold_only(el: _El) -> bool:
+    """Is every visible character of ``el`` inside ``<b>``/``<strong>``?"""
+    seen = False
+    for k in el.kids:
+        if isinstance(k, _Tx):
+            if k.text.strip():
+                return False
+        elif k.hard or k.soft:
+            continue
+        elif k.tag in _BOLD:
+            seen = seen or k.chars > 0
+        elif k.tag in ("span", "font", "a", "u", "em", "i"):
+            if not _bold_only(k):
+                return False
+            seen = seen or k.chars > 0
+        else:
+            return False
+    return seen
+
+
 class _Writer:
     def __init__(self) -> None:
         self.out = _Lines()
+        self.headings: list[tuple[str, int]] = []   # (line text, level 1–4, 5 = bold paragraph)
 
     def render(self, el: _El, out: _Lines) -> None:
         for k in el.kids:
@@ -512,12 +537,17 @@ class _Writer:
                 self.table(k, out)
             elif tag in _BLOCK:
                 out.flush()
+                before = len(out.lines)
                 if tag == "pre":
                     out.pre += 1
                 self.render(k, out)
                 if tag == "pre":
                     out.pre -= 1
                 out.flush()
+                level = _HEADING_LEVEL.get(tag) or (5 if tag in ("p", "div") and _bold_only(k) else 0)
+                if level and out is self.out and len(out.lines) == before + 1 and out.lines[-1]:
+                    # a heading or a bold-only paragraph: a heading even without a number
+                    self.headings.append((out.lines[-1][0], level))
             else:
                 self.render(k, out)
 
@@ -676,11 +706,14 @@ def _assemble(lines: list[tuple[str, array] | None], raw_len: int) -> tuple[str,
 
 # --------------------------------------------------------------------------- entry point
 
-def html_to_text(raw: str) -> tuple[str, OffsetMap]:
+def html_to_text(raw: str, headings: list[tuple[str, int]] | None = None) -> tuple[str, OffsetMap]:
     """The article text of an HTML page and a map from its positions to ``raw``'s.
 
     Args:
         raw: the decoded HTML source.
+        headings: when given, filled with ``(line, level)`` for each ``<h1>``–``<h4>``
+            (level 1–4) and bold-only paragraph (level 5), in order: headings a plan
+            may write without a number.
     Returns:
         ``(text, to_raw)``; ``text`` ends with a newline.
     Raises:
@@ -708,6 +741,8 @@ def html_to_text(raw: str) -> tuple[str, OffsetMap]:
         w.out.flush()
     if not w.out.lines:
         raise NoTextError("no readable text in the page")
+    if headings is not None:
+        headings.extend(w.headings)
     return _assemble(w.out.lines, len(raw))
 
 

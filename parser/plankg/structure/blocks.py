@@ -62,10 +62,19 @@ class Block:
 
 
 def split_blocks(text: str, warnings: list[Warning_] | None = None,
-                 P: Structure | None = None) -> list[Block]:
-    """Cut normalised text into blocks (see module doc)."""
+                 P: Structure | None = None,
+                 hints: tuple[tuple[str, int], ...] | list = ()) -> list[Block]:
+    """Cut normalised text into blocks (see module doc).
+
+    ``hints`` are the headings the reader saw marked as such (HTML ``<h2>``, a bold-only
+    paragraph, a Word heading style) as ``(line, level)``: such a line is a heading even
+    without a number (``<h2>发展基础</h2>``), ranked by its level between the numbered
+    styles (h2 → 2.5, under 第X章 and over 第X节) and numbered in order.
+    """
     P = P or structure()
     warnings = warnings if warnings is not None else []
+    marked = _heading_hints(hints)
+    counters: dict[float, int] = {}
     lines = _drop_running_lines(split_lines(text), warnings)
     layout = Layout.measure(lines)
     blocks: list[Block] = []
@@ -118,6 +127,24 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
             blocks.append(Block("column", lines[i:end], {"node": node}))
             i = end
             continue
+        level = marked.get(s) if marked else None
+        if level is not None and len(s) <= 40 and not ends_sentence(s) \
+                and not (level == 1 and not any(b.kind == "heading" for b in blocks)
+                         and _TITLE_WORDS.search(s)):
+            # a heading the reader saw marked, without a number of its own
+            flush()
+            rank = level + 0.5
+            counters[rank] = counters.get(rank, 0) + 1
+            for r in [r for r in counters if r > rank]:
+                del counters[r]
+            blocks.append(Block("heading", [line], {"style": "h" if level < 5 else "b", "rank": rank,
+                                                    "number": counters[rank], "title": s}))
+            i += 1
+            continue
+        if head is not None:
+            # a numbered heading restarts the count of unnumbered ones below it
+            for r in [r for r in counters if r > head["rank"]]:
+                del counters[r]
         # paragraph text
         if para and _continues(para[-1], line, layout, P):
             para.append(line)
@@ -133,6 +160,20 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
 
 
 _RUNNING = re.compile(r"人民政府|办公厅|办公室|委员会|规划|纲要|方案")
+
+
+def _heading_hints(hints) -> dict[str, int]:
+    """Hint lines as the block splitter sees them (normalised), with their level."""
+    if not hints:
+        return {}
+    from .normalize import normalize
+
+    out: dict[str, int] = {}
+    for text, level in hints:
+        t = normalize(text)[0].strip()
+        if t and t not in out:
+            out[t] = int(level)
+    return out
 
 
 def _drop_running_lines(lines: list[Line], warnings: list[Warning_]) -> list[Line]:
