@@ -76,10 +76,12 @@ def read_pdf(data: bytes, path: str) -> Extracted:
 # --------------------------------------------------------------------------- per page
 
 class _Line:
-    __slots__ = ("text", "top", "left", "bottom")
+    __slots__ = ("text", "top", "left", "bottom", "right", "size")
 
-    def __init__(self, text: str, top: float, left: float, bottom: float):
+    def __init__(self, text: str, top: float, left: float, bottom: float,
+                 right: float = 0.0, size: float = 0.0):
         self.text, self.top, self.left, self.bottom = text, top, left, bottom
+        self.right, self.size = right, size
 
 
 def _page_lines(page, pdfium) -> list[_Line]:
@@ -106,7 +108,13 @@ def _page_lines(page, pdfium) -> list[_Line]:
             ci = first if aligned else raw.FPDFText_GetCharIndexFromTextIndex(tp, first)
             if ci < 0 or not raw.FPDFText_GetCharBox(tp, ci, left, right, bottom, top):
                 continue
-            lines.append(_Line(stripped, top.value, left.value, bottom.value))
+            ln = _Line(stripped, top.value, left.value, bottom.value, right.value,
+                       top.value - bottom.value)
+            last = start + len(seg.rstrip()) - 1
+            li = last if aligned else raw.FPDFText_GetCharIndexFromTextIndex(tp, last)
+            if li >= 0 and raw.FPDFText_GetCharBox(tp, li, left, right, bottom, top):
+                ln.right = right.value
+            lines.append(ln)
     finally:
         tp.close()
     # reading order: rows by height (a line within 2pt of another is on the same row)
@@ -124,7 +132,39 @@ def _page_lines(page, pdfium) -> list[_Line]:
             out.append(row[0])
         else:
             out.append(_Line(" ".join(ln.text for ln in row), max(ln.top for ln in row),
-                             row[0].left, min(ln.bottom for ln in row)))
+                             row[0].left, min(ln.bottom for ln in row), row[-1].right,
+                             max(ln.size for ln in row)))
+    return _join_wrapped(out)
+
+
+_ENDS_SENTENCE = tuple("。！？；：!?;:")
+
+
+def _join_wrapped(lines: list[_Line]) -> list[_Line]:
+    """Join a line the layout wrapped to the next when the normaliser would not.
+
+    The normaliser joins wrapped body text, but not a heading (``第三章 …`` that runs
+    over two lines is a heading plus a stray line). So: a line that reaches the right
+    margin (within two characters of the page's rightmost line end), does not end a
+    sentence, and is followed by a line of the same size starting at the left margin
+    (not indented) is continued by it — unless either has the spaces of a table row.
+    """
+    if len(lines) < 2:
+        return lines
+    right = max(ln.right for ln in lines)
+    margin = min(ln.left for ln in lines)
+    out = [lines[0]]
+    for ln in lines[1:]:
+        prev = out[-1]
+        size = max(prev.size, 1.0)
+        if (prev.right >= right - 2 * size and not prev.text.endswith(_ENDS_SENTENCE)
+                and prev.text.count(" ") <= 1 and " " not in ln.text   # not table rows
+                and abs(ln.size - prev.size) <= 0.15 * size
+                and ln.left <= margin + 0.5 * size and abs(ln.left - prev.left) <= 0.5 * size
+                and 0 < prev.bottom - ln.top < 1.5 * size):
+            out[-1] = _Line(prev.text + ln.text, prev.top, prev.left, ln.bottom, ln.right, prev.size)
+            continue
+        out.append(ln)
     return out
 
 
