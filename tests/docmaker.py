@@ -256,8 +256,9 @@ def as_pdf(*, ruled: bool = True, encrypt: str | None = None) -> bytes:
     return buf.getvalue()
 
 
-def scanned_pdf() -> bytes:
-    """Two pages holding only a picture: what a scanner makes."""
+def scanned_pdf(text_first: bool = False) -> bytes:
+    """Two pages holding only a picture: what a scanner makes (with ``text_first``, the
+    first page has a text layer and only the second is a picture)."""
     from PIL import Image
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -269,7 +270,14 @@ def scanned_pdf() -> bytes:
             img.putpixel((x, y), 0)
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4)
-    for _ in range(2):
+    for k in range(2):
+        if text_first and k == 0:
+            _register_font()
+            c.setFont("STSong-Light", 14)
+            c.drawString(80, 760, heading(1, 1, "发展基础"))
+            c.drawString(80, 730, PLAN[1][3][0][:30])
+            c.showPage()
+            continue
         c.drawImage(ImageReader(img), 50, 50, width=A4[0] - 100, height=A4[1] - 100)
         c.showPage()
     c.save()
