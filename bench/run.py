@@ -342,6 +342,46 @@ class Bench:
         self.add(Row(label, rate, "kchar/s", base, "regex line pass", ratio=ratio,
                      goal="≥ 0.25×", status=goal_status(ratio >= 0.25), runs=self.runs))
 
+    # --- 2b. PDF reading vs poppler's pdftotext -------------------------------------------
+
+    def section_pdf(self, min_pages: int = 120) -> None:
+        """Read a long PDF (``read_source``: text, furniture, ruled tables) against
+        ``pdftotext`` on the same file, pages/s; the PDF is the test plan repeated,
+        made by reportlab (tests/docmaker.py) and cached in bench/work."""
+        label = f"PDF read (read_source), {min_pages}+ page PDF"
+        pdftotext = shutil.which("pdftotext")
+        if pdftotext is None:
+            self.add(Row(label, None, "pages/s", goal="≥ 0.5×", status="skipped",
+                         note="(pdftotext not installed: apt-get install poppler-utils)"))
+            return
+        try:
+            sys.path.insert(0, str(REPO / "tests"))
+            import docmaker
+            import pypdfium2 as pdfium
+            from plankg.read.text import read_source
+        except Exception as e:  # noqa: BLE001
+            self.error(label, e)
+            return
+        pdf = WORK / f"long-{min_pages}.pdf"
+        if not pdf.is_file() or self.a.rebuild:
+            pdf.write_bytes(docmaker.long_pdf(min_pages))
+        doc = pdfium.PdfDocument(str(pdf))
+        pages = len(doc)
+        doc.close()
+        label = f"PDF read (read_source), {pages}-page PDF"
+        ours, theirs = [], []
+        for _ in range(self.runs):
+            t0 = time.perf_counter()
+            read_source(pdf)
+            ours.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            subprocess.run([pdftotext, "-q", "-enc", "UTF-8", str(pdf), os.devnull], check=True)
+            theirs.append(time.perf_counter() - t0)
+        rate, base = pages / median(ours), pages / median(theirs)
+        self.add(Row(label, rate, "pages/s", base, "pdftotext (poppler)", "pages/s",
+                     ratio=rate / base, goal="≥ 0.5×", status=goal_status(rate / base >= 0.5),
+                     runs=self.runs))
+
     # --- 3. triples/s: load_plans vs bulk_extend -----------------------------------------
 
     def section_load(self, files: list[Path]) -> None:
@@ -737,6 +777,8 @@ class Bench:
             store_big = self.section_big_corpus(self.a.plans)
         if self.wanted("queries"):
             self.section_queries(store200, store_big, self.a.plans)
+        if self.wanted("pdf"):
+            self.section_pdf()
         if self.wanted("bigfile") and self.a.big and not self.a.quick:
             self.section_big_file()
         elif self.wanted("bigfile"):
@@ -822,7 +864,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--load-plans", type=int, default=50,
                     help="plans for the store-load rate (default 50; 0 = all)")
     ap.add_argument("--only", type=lambda s: set(s.split(",")),
-                    help="comma-separated sections: build,structure,load,cold,big,queries,bigfile "
+                    help="comma-separated sections: build,structure,load,cold,big,queries,pdf,bigfile "
                          "(results go to bench/work/results-partial.md)")
     a = ap.parse_args(argv)
     if a.base_plans < 1 or a.plans < 1:

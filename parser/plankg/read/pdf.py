@@ -14,12 +14,15 @@ Why this way:
 * **Running headers, footers and page numbers are dropped**: a line among the first or
   last three of a page that is a page number (``— 7 —``, ``-7-``, ``第7页``, ``7/52``,
   ``7``), or whose text (digits ignored) recurs at the same height on most pages.
-* **Ruled tables are read as cells with pdfplumber** (MIT), but only on a page whose
-  vector paths look like a grid (three or more horizontal and three or more vertical
-  rules, or four or more cell rectangles) — a cheap check on PDFium's page objects,
-  so pages of prose never pay for pdfminer. A found table of at least two rows and two
-  columns replaces the page lines inside its box; a one-column "table" (a box drawn
-  round a 专栏) is left as lines. Unruled tables stay lines for the text heuristics.
+* **Ruled tables are read as cells**, but only on a page whose vector paths look like
+  a grid (three or more horizontal and three or more vertical rules, or four or more
+  cell rectangles) — a cheap check on PDFium's page objects, so pages of prose pay
+  nothing. A lattice of straight rules is read from PDFium's objects
+  (:mod:`plankg.read.pdfgrid`, fast); a page with other rule shapes goes to
+  pdfplumber's table finder (MIT; pdfminer lays the page out, 50+ ms a page). A found
+  table of at least two rows and two columns replaces the page lines inside its box;
+  a one-column "table" (a box drawn round a 专栏) is left as lines. Unruled tables
+  stay lines for the text heuristics.
 * **Refusals**: an encrypted PDF (E108), a PDF with no text layer — a scan — (E107),
   a truncated or damaged one (E106). A scanned page inside a text PDF is skipped with a
   note.
@@ -84,10 +87,9 @@ class _Line:
         self.right, self.size = right, size
 
 
-def _page_lines(page, pdfium) -> list[_Line]:
+def _page_lines(tp, pdfium) -> list[_Line]:
     """The page's text lines with positions, in reading order (top down, then left)."""
-    tp = page.get_textpage()
-    try:
+    if True:   # the caller owns (and closes) the text page
         n = tp.count_chars()
         if n <= 0:
             return []
@@ -115,8 +117,6 @@ def _page_lines(page, pdfium) -> list[_Line]:
             if li >= 0 and raw.FPDFText_GetCharBox(tp, li, left, right, bottom, top):
                 ln.right = right.value
             lines.append(ln)
-    finally:
-        tp.close()
     # reading order: rows by height (a line within 2pt of another is on the same row)
     lines.sort(key=lambda ln: -ln.top)
     rows: list[list[_Line]] = []
@@ -210,18 +210,27 @@ def _tables(plumber_doc, index: int) -> list[tuple[tuple[float, float, float, fl
 def _read(doc, data: bytes, path: str) -> Extracted:
     import pypdfium2 as pdfium
 
+    from plankg.read.pdfgrid import page_tables
+
     n_pages = len(doc)
     pages: list[list[_Line]] = []
     heights: list[float] = []
-    ruled: list[int] = []
+    grids: dict[int, list] = {}
+    ruled: list[int] = []          # pages whose rules only pdfplumber can read
     for i in range(n_pages):
         page = doc[i]
+        tp = page.get_textpage()
         try:
-            pages.append(_page_lines(page, pdfium))
+            pages.append(_page_lines(tp, pdfium))
             heights.append(page.get_height())
             if pages[-1] and _has_rules(page, pdfium):
-                ruled.append(i)
+                found = page_tables(page, tp, pdfium, heights[-1])
+                if found is None:
+                    ruled.append(i)
+                elif found:
+                    grids[i] = found
         finally:
+            tp.close()
             page.close()
     if not any(pages):
         raise PlanKGError.make(
@@ -230,6 +239,7 @@ def _read(doc, data: bytes, path: str) -> Extracted:
     furniture = _furniture(pages)
     w = TextWriter(paged=True)
     tables = _find_tables(data, ruled, w.notes) if ruled else {}
+    tables.update(grids)
     for i, lines in enumerate(pages):
         w.page()
         if not lines:
