@@ -316,3 +316,75 @@ def test_legacy_doc_is_converted_by_libreoffice(docs, tmp_path):
     plan = parse_file(doc, semantic=False)
     assert plan.format == "doc"
     assert [c.title for c in plan.root.find(Kind.CHAPTER)][:2] == ["发展基础", "发展目标"]
+
+
+# --------------------------------------------------------------------------- DOCX details
+
+_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+       'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def test_docx_text_box_is_read_once_as_a_box(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    d.add_paragraph("第一章　总体要求")
+    p = d.add_paragraph("推进托育服务。支持建设托育机构。")
+    box = ("<w:txbxContent><w:p><w:r><w:t>专栏1　托育工程</w:t></w:r></w:p>"
+           "<w:p><w:r><w:t>1.托育机构示范创建工程</w:t></w:r></w:p></w:txbxContent>")
+    p._p.append(parse_xml(
+        f"<w:r {_NS}><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:wsp>"
+        f"<wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+        f"<v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"))
+    f = tmp_path / "box.docx"
+    d.save(f)
+    src = read_source(f)
+    assert src.text.count("专栏1　托育工程") == 1
+    assert "推进托育服务。支持建设托育机构。\n\n专栏1　托育工程\n1.托育机构示范创建工程\n" in src.text
+    assert ("x1" in [w for _s, w in src.parts])
+
+
+NUMBERING = """<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:abstractNum w:abstractNumId="1">
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/><w:suff w:val="nothing"/></w:lvl>
+ <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="9"/></w:lvlOverride></w:num>
+</w:numbering>"""
+STYLES = """<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:style w:styleId="H1"><w:pPr><w:numPr><w:numId w:val="1"/><w:ilvl w:val="0"/></w:numPr></w:pPr></w:style>
+<w:style w:styleId="H1x"><w:basedOn w:val="H1"/></w:style>
+</w:styles>"""
+
+
+def _para(style=None, num=None, ilvl=None):
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    ppr = ""
+    if style:
+        ppr += f'<w:pStyle w:val="{style}"/>'
+    if num:
+        ppr += f'<w:numPr><w:ilvl w:val="{ilvl or 0}"/><w:numId w:val="{num}"/></w:numPr>'
+    return etree.fromstring(f'<w:p xmlns:w="{w}"><w:pPr>{ppr}</w:pPr></w:p>')
+
+
+def test_docx_numbering_levels_restart_and_override():
+    from lxml import etree
+
+    from plankg.read.docx import _Numbering
+
+    n = _Numbering(etree.fromstring(NUMBERING), etree.fromstring(STYLES))
+    seq = [_para("H1"), _para(num=1, ilvl=1), _para(num=1, ilvl=2), _para(num=1, ilvl=2),
+           _para(num=1, ilvl=1), _para("H1x"), _para(num=1, ilvl=1), _para(num=2)]
+    got = [n.label(p)[0] for p in seq]
+    # styles (and styles based on them) carry numbering; a deeper level restarts under a
+    # new higher one; a num with startOverride on the same abstract list restarts at 9
+    assert got == ["一、", "（一）", "1.", "2.", "（二）", "二、", "（一）", "九、"]
+    assert n.label(_para())[0] == ""

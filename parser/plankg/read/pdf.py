@@ -72,6 +72,8 @@ def read_pdf(data: bytes, path: str) -> Extracted:
         raise PlanKGError.make("E106", path=path, reason=reason) from None
     try:
         return _read(doc, data, path)
+    except pdfium.PdfiumError as e:   # a page PDFium opened the file for but cannot read
+        raise PlanKGError.make("E106", path=path, reason=str(e)) from None
     finally:
         doc.close()
 
