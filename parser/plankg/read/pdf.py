@@ -114,6 +114,8 @@ def _page_lines(tp, pdfium) -> list[_Line]:
                 continue
             ln = _Line(stripped, top.value, left.value, bottom.value, right.value,
                        top.value - bottom.value)
+            if " " in stripped and aligned:
+                ln.text = _drop_autospace(tp, raw, stripped, first, ln.size)
             last = start + len(seg.rstrip()) - 1
             li = last if aligned else raw.FPDFText_GetCharIndexFromTextIndex(tp, last)
             if li >= 0 and raw.FPDFText_GetCharBox(tp, li, left, right, bottom, top):
@@ -145,21 +147,26 @@ _ENDS_SENTENCE = tuple("。！？；：!?;:")
 def _join_wrapped(lines: list[_Line]) -> list[_Line]:
     """Join a line the layout wrapped to the next when the normaliser would not.
 
-    The normaliser joins wrapped body text, but not a heading (``第三章 …`` that runs
-    over two lines is a heading plus a stray line). So: a line that reaches the right
-    margin (within two characters of the page's rightmost line end), does not end a
-    sentence, and is followed by a line of the same size starting at the left margin
-    (not indented) is continued by it — unless either has the spaces of a table row.
+    The normaliser joins wrapped body text (and judges wraps by the lengths of body
+    lines, so body lines are left alone here), but not a heading: ``第三章 …`` that runs
+    over two lines is a heading plus a stray line. So: a line set larger than the
+    page's body text that reaches the right margin (within two characters of the
+    page's rightmost line end), does not end a sentence, and is followed by a line of
+    the same size starting at the same left edge is continued by it — unless either
+    has the spaces of a table row.
     """
     if len(lines) < 2:
         return lines
+    sizes = sorted(ln.size for ln in lines)
+    body = sizes[len(sizes) // 2]          # the page's usual line height: body text
     right = max(ln.right for ln in lines)
     margin = min(ln.left for ln in lines)
     out = [lines[0]]
     for ln in lines[1:]:
         prev = out[-1]
         size = max(prev.size, 1.0)
-        if (prev.right >= right - 2 * size and not prev.text.endswith(_ENDS_SENTENCE)
+        if (prev.size > 1.15 * body                 # larger than body text: a heading
+                and prev.right >= right - 2 * size and not prev.text.endswith(_ENDS_SENTENCE)
                 and prev.text.count(" ") <= 1 and " " not in ln.text   # not table rows
                 and abs(ln.size - prev.size) <= 0.15 * size
                 and ln.left <= margin + 0.5 * size and abs(ln.left - prev.left) <= 0.5 * size
@@ -168,6 +175,32 @@ def _join_wrapped(lines: list[_Line]) -> list[_Line]:
             continue
         out.append(ln)
     return out
+
+
+_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’、，。；：！？（）《》—…]")
+
+
+def _drop_autospace(tp, raw, text: str, start: int, size: float) -> str:
+    """Remove the spaces PDFium invents where Word/WPS/LibreOffice put a little extra
+    room between Chinese and Latin or digits (``2020 年``, ``为 2021``).
+
+    Only a space PDFium generated (not one in the PDF) next to a Chinese character, with
+    a gap under half a character, goes: the wider gaps between the cells of an unruled
+    table row stay.
+    """
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    out = []
+    for k, c in enumerate(text):
+        if (c == " " and 0 < k < len(text) - 1 and text[k - 1] != " " and text[k + 1] != " "
+                and (_CJK_CHAR.match(text[k - 1]) or _CJK_CHAR.match(text[k + 1]))
+                and raw.FPDFText_IsGenerated(tp, start + k) == 1
+                and raw.FPDFText_GetCharBox(tp, start + k - 1, left, right, bottom, top)):
+            prev_right = right.value
+            if raw.FPDFText_GetCharBox(tp, start + k + 1, left, right, bottom, top) \
+                    and left.value - prev_right < 0.5 * max(size, 1.0):
+                continue
+        out.append(c)
+    return "".join(out)
 
 
 def _has_rules(page, pdfium) -> bool:
