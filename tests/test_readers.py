@@ -388,3 +388,30 @@ def test_docx_numbering_levels_restart_and_override():
     # new higher one; a num with startOverride on the same abstract list restarts at 9
     assert got == ["一、", "（一）", "1.", "2.", "（二）", "二、", "（一）", "九、"]
     assert n.label(_para())[0] == ""
+
+
+def test_pdf_autospace_between_chinese_and_digits_is_dropped_but_cell_gaps_stay(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    docmaker._register_font()
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4)
+    c.setFont("STSong-Light", 12)
+
+    def runs(y: float, parts: list[tuple[str, float]]) -> None:
+        x = 80.0
+        for text, gap in parts:
+            c.drawString(x, y, text)
+            x += stringWidth(text, "STSong-Light", 12) + gap
+
+    runs(700, [("规划期为", 3), ("2021—2025", 3), ("年。", 0)])          # Word's autospacing
+    runs(670, [("学前教育毛入园率", 40), ("%", 40), ("88.2", 40), ("预期性", 0)])   # table cells
+    c.showPage()
+    c.save()
+    f = tmp_path / "spaces.pdf"
+    f.write_bytes(buf.getvalue())
+    lines = read_source(f).text.splitlines()
+    assert lines[0] == "规划期为2021—2025年。"
+    assert lines[1].split() == ["学前教育毛入园率", "%", "88.2", "预期性"]
