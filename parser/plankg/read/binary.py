@@ -20,9 +20,10 @@ from plankg.errors import PlanKGError
 from plankg.read.compose import Extracted
 from plankg.read.detect import zip_kind
 
-__all__ = ["read_binary", "SOFFICE_TIMEOUT"]
+__all__ = ["read_binary", "SOFFICE_TIMEOUT", "MAX_UNPACKED"]
 
 SOFFICE_TIMEOUT = 180   # seconds LibreOffice may take to convert one document
+MAX_UNPACKED = 1 << 30  # bytes a DOCX/OFD archive may unpack to (a zip bomb stops here)
 
 
 def read_binary(kind: str, data: bytes, path: str) -> tuple[str, Extracted]:
@@ -40,6 +41,9 @@ def read_binary(kind: str, data: bytes, path: str) -> tuple[str, Extracted]:
 
         return "doc", _nonempty(read_docx(_convert_legacy(data, path), path), path)
     what, zf = zip_kind(data)
+    if zf is not None and sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED:
+        raise PlanKGError.make("E112", path=path,
+                               reason=f"the archive unpacks to more than {MAX_UNPACKED >> 20} MB")
     if what == "docx":
         from plankg.read.docx import read_docx
 

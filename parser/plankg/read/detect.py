@@ -23,12 +23,20 @@ def sniff(data: bytes) -> str | None:
     .doc/.wps/.xls) or None for everything else (text and HTML).
 
     A PDF may have a few bytes of junk before ``%PDF-`` (readers accept up to 1 KB).
+
+    >>> sniff(b"note: %PDF-1.4 is a version\\n"), sniff(b"\\r\\n%PDF-1.4 ... %%EOF\\n")
+    (None, 'pdf')
     """
     if data.startswith(_OLE):
         return "ole"
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
-    if b"%PDF-" in data[:1024] and b"\x00" not in data[:data.find(b"%PDF-")]:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    # junk before the header is allowed, but then the file must also end like a PDF, so a
+    # text plan that mentions "%PDF-" near its start stays text
+    k = data.find(b"%PDF-", 0, 1024)
+    if k > 0 and b"\x00" not in data[:k] and b"%%EOF" in data[-2048:]:
         return "pdf"
     return None
 
