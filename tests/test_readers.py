@@ -290,18 +290,26 @@ def _f1(expected: list, got: list) -> float:
 
 
 @pytest.fixture(scope="session")
-def converted(tmp_path_factory) -> dict[str, Path]:
+def converted(tmp_path_factory):
+    """``(html fixture name, format)`` → the file LibreOffice made of it, made on first use."""
     out = tmp_path_factory.mktemp("soffice")
-    html = FIX / "c_hangzhou.html"
-    return {"docx": _soffice(html, "docx:MS Word 2007 XML", out),
-            "pdf": _soffice(html, "pdf:writer_web_pdf_Export", out)}
+    made: dict[tuple[str, str], Path] = {}
+
+    def get(name: str, fmt: str) -> Path:
+        if (name, fmt) not in made:
+            target = "docx:MS Word 2007 XML" if fmt == "docx" else "pdf:writer_web_pdf_Export"
+            made[name, fmt] = _soffice(FIX / name, target, out)
+        return made[name, fmt]
+
+    return get
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
-def test_libreoffice_conversion_parses_like_the_html(converted, fmt):
-    want = _items(parse_file(FIX / "c_hangzhou.html", semantic=False))
-    plan = parse_file(converted[fmt], semantic=False)
+@pytest.mark.parametrize("name", ["c_hangzhou.html", "h_kunming_gbk.html"])
+def test_libreoffice_conversion_parses_like_the_html(converted, name, fmt):
+    want = _items(parse_file(FIX / name, semantic=False))
+    plan = parse_file(converted(name, fmt), semantic=False)
     assert plan.format == fmt
     got = _items(plan)
     scores = {k: _f1(want[k], got[k]) for k in want}

@@ -4,9 +4,10 @@ An OFD file is a ZIP of XML: ``OFD.xml`` names each document's root (``DocRoot``
 whose ``Document.xml`` lists the pages in order (``Pages/Page/@BaseLoc``); each page's
 ``Content.xml`` holds ``TextObject`` elements (``Boundary="x y w h"`` in mm, y
 downwards) with ``TextCode`` children (``X``, ``Y`` relative to the boundary, the
-text). No well-kept Python OFD library reads the text layer with positions (easyofd
-renders pages to images and PDF), so this reader is lxml with a safe parser: no DTD,
-no entity expansion, no network.
+text). No well-kept Python OFD library fits: easyofd (0.0.x; its author calls it not
+yet mature) is built around OFD → PDF/image conversion and takes base64 input, and
+ofdreader is a first 0.1 release; the text layer is simple XML, so this reader is lxml
+with a safe parser: no DTD, no entity expansion, no network.
 
 Text runs are placed at their absolute baseline, grouped into lines (baselines within
 a third of the font size) and ordered left to right; lines go top to bottom. A gap
