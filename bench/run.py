@@ -342,6 +342,85 @@ class Bench:
         self.add(Row(label, rate, "kchar/s", base, "regex line pass", ratio=ratio,
                      goal="≥ 0.25×", status=goal_status(ratio >= 0.25), runs=self.runs))
 
+    # --- 2b. PDF reading vs poppler's pdftotext -------------------------------------------
+
+    def section_pdf(self, min_pages: int = 120) -> None:
+        """Read a long PDF (``read_source``: text in reading order, furniture dropped, ruled
+        tables as cells) against poppler's ``pdftotext`` on the same file, pages/s.
+
+        Two files of 100+ pages, both cached in bench/work: the test plan of
+        tests/docmaker.py repeated by reportlab (its CID font STSong-Light is not
+        embedded, so PDFium substitutes a font on every page), and — where LibreOffice is
+        installed — fixtures/c_hangzhou.html repeated and printed by LibreOffice with
+        embedded fonts, as published plans are."""
+        pdftotext = shutil.which("pdftotext")
+        try:
+            sys.path.insert(0, str(REPO / "tests"))
+            import docmaker
+            import pypdfium2 as pdfium
+            from plankg.read.text import read_source
+        except Exception as e:  # noqa: BLE001
+            self.error("PDF read (read_source)", e)
+            return
+
+        def reportlab_pdf() -> Path:
+            pdf = WORK / f"long-reportlab-{min_pages}.pdf"
+            if not pdf.is_file() or self.a.rebuild:
+                pdf.write_bytes(docmaker.long_pdf(min_pages))
+            return pdf
+
+        def libreoffice_pdf() -> Path | None:
+            soffice = shutil.which("soffice")
+            if soffice is None:
+                return None
+            pdf = WORK / f"long-libreoffice-{min_pages}.pdf"
+            if pdf.is_file() and not self.a.rebuild:
+                return pdf
+            src = (REPO / "tests" / "fixtures" / "c_hangzhou.html").read_text(encoding="utf-8")
+            i = src.index(">", src.index("<body")) + 1
+            j = src.index("</body>")
+            html = WORK / pdf.with_suffix(".html").name
+            html.write_text(src[:j] + src[i:j] * (min_pages // 3 + 2) + src[j:], encoding="utf-8")
+            subprocess.run([soffice, f"-env:UserInstallation=file://{WORK}/soffice-profile",
+                            "--headless", "--convert-to", "pdf:writer_web_pdf_Export",
+                            "--outdir", str(WORK), str(html)],
+                           check=True, capture_output=True, timeout=600)
+            return pdf
+
+        for what, make in (("reportlab, font not embedded", reportlab_pdf),
+                           ("LibreOffice, fonts embedded", libreoffice_pdf)):
+            label = f"PDF read (read_source), {what}"
+            if pdftotext is None:
+                self.add(Row(label, None, "pages/s", goal="≥ 0.5×", status="skipped",
+                             note="(pdftotext not installed: apt-get install poppler-utils)"))
+                continue
+            try:
+                pdf = make()
+            except Exception as e:  # noqa: BLE001
+                self.error(label, e)
+                continue
+            if pdf is None:
+                self.add(Row(label, None, "pages/s", goal="≥ 0.5×", status="skipped",
+                             note="(LibreOffice not installed)"))
+                continue
+            doc = pdfium.PdfDocument(str(pdf))
+            pages = len(doc)
+            doc.close()
+            label = f"PDF read (read_source), {pages} pages, {what}"
+            ours, theirs = [], []
+            read_source(pdf)          # warm: the reader modules imported once
+            for _ in range(self.runs):
+                t0 = time.perf_counter()
+                read_source(pdf)
+                ours.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                subprocess.run([pdftotext, "-q", "-enc", "UTF-8", str(pdf), os.devnull], check=True)
+                theirs.append(time.perf_counter() - t0)
+            rate, base = pages / median(ours), pages / median(theirs)
+            self.add(Row(label, rate, "pages/s", base, "pdftotext (poppler)", "pages/s",
+                         ratio=rate / base, goal="≥ 0.5×", status=goal_status(rate / base >= 0.5),
+                         runs=self.runs))
+
     # --- 3. triples/s: load_plans vs bulk_extend -----------------------------------------
 
     def section_load(self, files: list[Path]) -> None:
@@ -737,6 +816,8 @@ class Bench:
             store_big = self.section_big_corpus(self.a.plans)
         if self.wanted("queries"):
             self.section_queries(store200, store_big, self.a.plans)
+        if self.wanted("pdf"):
+            self.section_pdf()
         if self.wanted("bigfile") and self.a.big and not self.a.quick:
             self.section_big_file()
         elif self.wanted("bigfile"):
@@ -822,7 +903,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--load-plans", type=int, default=50,
                     help="plans for the store-load rate (default 50; 0 = all)")
     ap.add_argument("--only", type=lambda s: set(s.split(",")),
-                    help="comma-separated sections: build,structure,load,cold,big,queries,bigfile "
+                    help="comma-separated sections: build,structure,load,cold,big,queries,pdf,bigfile "
                          "(results go to bench/work/results-partial.md)")
     a = ap.parse_args(argv)
     if a.base_plans < 1 or a.plans < 1:

@@ -158,8 +158,9 @@ def _file(tmp_path: Path, data: bytes, name: str = "plan.txt") -> Path:
     [
         (lambda t: _file(t, b"\x01\x02\x00\x00" + "一、总体要求".encode("utf-8")),
          "E101", "binary file (NUL bytes)"),
-        (lambda t: _file(t, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), "E101", "PDF"),
-        (lambda t: _file(t, b"PK\x03\x04\x14\x00"), "E101", "docx"),
+        # binary formats go to their readers (test_readers.py); broken ones are refused there
+        (lambda t: _file(t, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), "E106", "PDF"),
+        (lambda t: _file(t, b"PK\x03\x04\x14\x00"), "E112", "docx"),
         (lambda t: _file(t, bytes(range(1, 9)) * 100 + b"abc"), "E101", "control characters"),
         (lambda t: _file(t, b""), "E103", "empty file"),
         (lambda t: _file(t, " \r\n\t\u3000\n".encode("utf-8")), "E103", "empty file"),

@@ -32,7 +32,7 @@ from plankg import __version__
 from plankg.errors import PlanKGError
 from plankg.paths import corpus_dir
 
-PLAN_SUFFIXES = (".txt", ".html", ".htm")
+PLAN_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps", ".ofd")
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -72,7 +72,8 @@ def _utf8_streams() -> None:
 
 
 def corpus_files(directory: Path | None = None) -> list[Path]:
-    """Plan files of the corpus (``*.txt``, ``*.html``, ``*.htm``; not ``*.meta.toml``)."""
+    """Plan files of the corpus (``*.txt``, ``*.html``, ``*.htm``, ``*.pdf``, ``*.docx``,
+    ``*.doc``, ``*.wps``, ``*.ofd``; not ``*.meta.toml``)."""
     d = directory or corpus_dir()
     return sorted(p for p in d.iterdir() if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES)
 

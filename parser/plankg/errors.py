@@ -17,6 +17,15 @@ MESSAGES = {
     "E103": "empty file",
     "E104": "file too large: {reason}",
     "E105": "cannot parse HTML: {reason}",
+    # binary formats (plankg.read.pdf / docx / ofd)
+    "E106": "damaged PDF: {reason}",
+    "E107": "PDF without a text layer: {reason}",
+    "E108": "encrypted PDF: it opens only with a password; save an unprotected copy and load that",
+    "E109": "cannot read Word document: {reason}",
+    "E110": "legacy Word/WPS document: {reason}",
+    "E111": "cannot read OFD document: {reason}",
+    "E112": "not a plan document: {reason}",
+    "E113": "no text in the document: {reason}",
     # data files shipped with plankg (heading patterns, lexicons ...)
     "E200": "bad data file: {reason}",
     # store

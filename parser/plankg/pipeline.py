@@ -70,11 +70,14 @@ def parse_source(src: Any, *, semantic: bool = True) -> Plan:
     if "title_span" in root.attrs:
         root.attrs["title_span"] = list(to_source(tuple(root.attrs["title_span"])))
     root.span = (0, len(src.raw_text))
+    _mark_pages(root, src, warnings)
     plan = Plan(
         id=plan_id(src.path), path=str(src.path), source_text=src.raw_text, format=src.format,
         encoding=src.encoding, sha256=src.sha256, meta=meta, root=root, warnings=warnings,
     )
     plan.meta["parser_version"] = __version__
+    if getattr(src, "pages", None):
+        plan.meta["page_starts"] = list(src.pages)
     if semantic:
         from plankg.semantic.assign import enrich  # spaCy/jieba live behind this import
         enrich(plan)
@@ -87,8 +90,17 @@ def dump_stage(path: str | os.PathLike, stage: str) -> Any:
         raise ValueError(f"unknown stage {stage!r}; choose from {', '.join(STAGES)}")
     src = read_source(path)
     if stage == "read":
-        return {"path": str(src.path), "format": src.format, "encoding": src.encoding,
-                "sha256": src.sha256, "text": src.text}
+        out = {"path": str(src.path), "format": src.format, "encoding": src.encoding,
+               "sha256": src.sha256, "text": src.text}
+        if getattr(src, "pages", None) is not None:   # binary formats: what the reader saw
+            out["pages"] = [{"page": k + 1, "start": s} for k, s in enumerate(src.pages)]
+        if getattr(src, "parts", None):
+            out["parts"] = [{"start": s, "from": w} for s, w in src.parts]
+        if getattr(src, "tables", None):
+            out["tables"] = src.tables
+        if getattr(src, "notes", None):
+            out["notes"] = src.notes
+        return out
     norm, _ = normalize(src.text)
     if stage == "normalize":
         return {"text": norm}
@@ -111,6 +123,18 @@ def _compose(nmap: OffsetMap, raw_map: OffsetMap):
         return raw_map.span_to_source(s, e)
 
     return to_source
+
+
+def _mark_pages(root: Node, src: Any, warnings: list[Warning_]) -> None:
+    """Paged formats (PDF, OFD): each node's ``page`` attr is the page its span starts on;
+    what the reader skipped (a scanned page) becomes a warning."""
+    for note in getattr(src, "notes", None) or []:
+        warnings.append(Warning_("W106", note))
+    if not getattr(src, "pages", None):
+        return
+    for node in root.walk():
+        if node is not root:
+            node.attrs["page"] = src.page_of(node.span[0])
 
 
 def _preamble_texts(root: Node) -> list[str]:

@@ -416,6 +416,11 @@ class _Builder:
         self.add(quote, RDF_TYPE, OA_QUOTE)
         self.add(quote, OA_EXACT, _lit(self.text[start:end]))
 
+    def page(self, iri: str, page: object) -> None:
+        """Paged sources (PDF, OFD): ``{node}/src/pos pk:page N``, the page the span starts on."""
+        if isinstance(page, int) and not isinstance(page, bool) and page > 0:
+            self.integer(_iri(iri + "/src/pos"), T.page, page)
+
     # nodes
     def node_iri(self, node: Node, parent_iri: str, sibling_counts: dict[Kind, int]) -> str:
         k = sibling_counts[node.kind] = sibling_counts.get(node.kind, 0) + 1
@@ -482,6 +487,7 @@ class _Builder:
             self.lit(s, T.domainEvidence, e)
 
         self.provenance(iri, node.span)
+        self.page(iri, a.get("page"))
 
         if node.kind is Kind.INDICATOR:
             self.indicator(s, iri, node, table)

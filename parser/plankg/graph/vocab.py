@@ -57,6 +57,8 @@ PROPERTIES = (
     # plan metadata
     "periodStart", "periodEnd", "administrativeLevel", "cites", "parserVersion",
     "sha256", "encoding", "sourceFormat",
+    # paged sources (PDF, OFD)
+    "page",
     # region
     "divisionCode",
     # domains

@@ -9,8 +9,9 @@ plain text ``text`` is ``raw_text`` and the map is the identity.
 Encoding, in this order (every decode strict; ``Source.encoding`` names the one used):
 
 1. a UTF-8 byte-order mark → ``utf-8-sig``; a UTF-16 one (either order) → ``utf-16``;
-2. otherwise refuse binary: NUL bytes in the first 64 KB, a known binary signature
-   (PDF, ZIP/docx, OLE/doc), or more than 5 % control bytes → E101;
+2. a PDF, DOCX, OFD or legacy .doc/.wps (told from the bytes by :mod:`plankg.read.detect`)
+   goes to its reader (:mod:`plankg.read.binary`; E106–E113); other binary — NUL bytes
+   in the first 64 KB, or more than 5 % control bytes — is refused with E101;
 3. ``utf-8`` if the bytes are valid UTF-8 (GB18030 text is practically never valid
    UTF-8, while UTF-8 text often is valid GB18030, so UTF-8 wins when both decode);
 4. for HTML, the charset a ``<meta charset>``/``http-equiv``/XML declaration names
@@ -42,11 +43,13 @@ import hashlib
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
 from plankg.errors import PlanKGError
+from plankg.read.compose import page_of
+from plankg.read.detect import sniff
 from plankg.read.web import NoTextError, html_to_text
 from plankg.offsets import OffsetMap
 
@@ -85,12 +88,21 @@ class Source:
     raw_text: str        # the decoded original file text: THE coordinate system of every span
     text: str            # what the next stage reads (== raw_text for plain text)
     to_raw: OffsetMap    # text position -> raw_text position
-    format: str          # "text" | "html"
-    encoding: str        # "utf-8", "utf-8-sig", "gb18030", "utf-16" (or a declared codec)
+    format: str          # "text" | "html" | "pdf" | "docx" | "doc" | "ofd"
+    encoding: str        # "utf-8", "utf-8-sig", "gb18030", "utf-16" (or a declared codec); "" for binary formats
     sha256: str          # of the file bytes
+    # binary formats (plankg.read.compose.Extracted): raw_text is the reader's own text
+    pages: list[int] | None = None        # offset in raw_text where each page starts (PDF, OFD)
+    parts: list[tuple[int, str]] | None = None   # (offset, "p12" | "t2r3") line origins (DOCX)
+    tables: list[list[list[str]]] = field(default_factory=list)   # tables as rows of cells
+    notes: list[str] = field(default_factory=list)                # what the reader skipped
     # headings the format marks (HTML <h1>–<h4>, bold-only paragraphs): (line, level);
     # the block splitter takes them for headings even when they carry no number
     headings: tuple[tuple[str, int], ...] = ()
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page of a ``raw_text`` offset; None for formats without pages."""
+        return page_of(self.pages, offset)
 
 
 def read_source(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
@@ -134,6 +146,13 @@ def read_bytes(data: bytes, path: str = "<bytes>", *, max_bytes: int = DEFAULT_M
         raise _too_large(path, len(data), max_bytes)
     if not data:
         raise PlanKGError.make("E103", path=path)
+    kind = sniff(data)
+    if kind is not None:   # PDF, DOCX, OFD, legacy .doc/.wps: see plankg.read.binary
+        from plankg.read.binary import read_binary
+
+        fmt, ex = read_binary(kind, data, path)
+        return Source(path, ex.text, ex.text, OffsetMap.identity(len(ex.text)), fmt, "",
+                      hashlib.sha256(data).hexdigest(), ex.pages, ex.parts, ex.tables, ex.notes)
     ext = os.path.splitext(path)[1].lower()
     raw_text, encoding = _decode(data, path, ext)
     if not raw_text.strip():
@@ -148,7 +167,7 @@ def read_bytes(data: bytes, path: str = "<bytes>", *, max_bytes: int = DEFAULT_M
             raise PlanKGError.make("E105", path=path, reason=str(e)) from None
         except (etree.ParserError, etree.LxmlError, ValueError) as e:
             raise PlanKGError.make("E105", path=path, reason=str(e) or type(e).__name__) from None
-        return Source(path, raw_text, text, to_raw, "html", encoding, sha, headings)
+        return Source(path, raw_text, text, to_raw, "html", encoding, sha, headings=headings)
     return Source(path, raw_text, raw_text, OffsetMap.identity(len(raw_text)), "text", encoding, sha)
 
 
