@@ -191,3 +191,22 @@ def test_html_headings_without_numbers():
         ("1", "优化育幼服务"), ("2", "提升教育质量")]
     assert [k.title for k in plan.root.find(Kind.KEY_TASK)] == [
         "公共服务持续改善", "扩大普惠托育供给", "推进义务教育优质均衡"]
+
+
+def test_docx_heading_styles_without_numbers():
+    """Word paragraphs in a heading style (标题 1, 标题 2) are headings even without a number."""
+    docx = pytest.importorskip("docx", reason="python-docx is a dependency; absent only in a broken install")
+    import io
+
+    d = docx.Document()
+    d.add_heading("泉州市“十四五”公共服务规划", 0)
+    d.add_heading("发展基础", 1)
+    d.add_paragraph("公共服务持续改善。新建学校十所，新增学位两万个。")
+    d.add_heading("主要任务", 1)
+    d.add_heading("优化育幼服务", 2)
+    d.add_paragraph("扩大普惠托育供给。新增托位五千个。")
+    buf = io.BytesIO()
+    d.save(buf)
+    plan = parse_source(read_bytes(buf.getvalue(), path="plan.docx"), semantic=False)
+    assert [(c.number, c.title) for c in plan.root.find(Kind.CHAPTER)] == [("1", "发展基础"), ("2", "主要任务")]
+    assert [(s.number, s.title) for s in plan.root.find(Kind.SECTION)] == [("1", "优化育幼服务")]

@@ -73,6 +73,7 @@ class Extracted:
     parts: list[tuple[int, str]] | None = None            # (offset, locator) of lines
     tables: list[list[list[str]]] = field(default_factory=list)   # every table's cells
     notes: list[str] = field(default_factory=list)        # what the reader skipped, and why
+    headings: list[tuple[str, int]] = field(default_factory=list)   # (line, level) marked headings
 
     def page_of(self, offset: int) -> int | None:
         return page_of(self.pages, offset)

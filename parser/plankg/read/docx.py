@@ -74,8 +74,39 @@ def read_docx(data: bytes, path: str, zf: zipfile.ZipFile | None = None) -> Extr
     except Exception as e:   # lxml XMLSyntaxError and friends from a damaged part
         raise PlanKGError.make("E109", path=path, reason=f"{type(e).__name__}: {e}"[:300]) from None
     w = _Walker(_Numbering(numbering, styles))
+    w.outline = _outline_levels(styles)
     w.block(body)
-    return w.out.result()
+    ex = w.out.result()
+    ex.headings = w.headings
+    return ex
+
+
+def _outline_levels(styles) -> dict[str, int]:
+    """Style id → outline level (0 = Heading 1), following ``w:basedOn``."""
+    based: dict[str, str] = {}
+    own: dict[str, int] = {}
+    for st in styles.iter(_q("style")):
+        sid = st.get(_q("styleId"))
+        b = st.find(_q("basedOn"))
+        if b is not None:
+            based[sid] = b.get(_VAL)
+        ppr = st.find(_q("pPr"))
+        lvl = _int(_val(ppr, "outlineLvl")) if ppr is not None else None
+        if lvl is None:
+            name = st.find(_q("name"))
+            m = re.match(r"^heading\s*(\d)$", (name.get(_VAL) if name is not None else "") or "", re.I)
+            lvl = int(m.group(1)) - 1 if m else None
+        if lvl is not None and lvl < 9:
+            own[sid] = lvl
+    out: dict[str, int] = {}
+    for sid in set(based) | set(own):
+        cur, seen = sid, set()
+        while cur and cur not in own and cur not in seen:
+            seen.add(cur)
+            cur = based.get(cur)
+        if cur in own:
+            out[sid] = own[cur]
+    return out
 
 
 # --------------------------------------------------------------------------- numbering
@@ -283,6 +314,8 @@ class _Walker:
         self.np = 0        # body paragraphs
         self.nt = 0        # tables
         self.nx = 0        # text boxes
+        self.outline: dict[str, int] = {}             # style id → outline level
+        self.headings: list[tuple[str, int]] = []     # (line, level 1–4) of heading paragraphs
 
     def block(self, container) -> None:
         for el in container:
@@ -304,6 +337,10 @@ class _Walker:
             lines[0] = label + suff + lines[0].lstrip()
         elif label:
             lines = [label] + lines
+        level = self._outline_level(p)
+        if level is not None and level < 4 and len(lines) == 1 and lines[0].strip():
+            # a heading style (标题 1, Heading 2 …): a heading even without a number
+            self.headings.append((lines[0].strip(), level + 1))
         for i, ln in enumerate(lines):
             self.out.line(ln, f"p{self.np}" if i == 0 else None)
         for box in boxes:
@@ -311,6 +348,16 @@ class _Walker:
             self.out.blank()
             self.box_content(box, f"x{self.nx}")
             self.out.blank()
+
+    def _outline_level(self, p) -> int | None:
+        ppr = p.find(_q("pPr"))
+        if ppr is None:
+            return None
+        own = _int(_val(ppr, "outlineLvl"))
+        if own is not None:
+            return own
+        ps = ppr.find(_q("pStyle"))
+        return self.outline.get(ps.get(_VAL)) if ps is not None else None
 
     def box_content(self, container, where: str) -> None:
         first = True

@@ -152,7 +152,8 @@ def read_bytes(data: bytes, path: str = "<bytes>", *, max_bytes: int = DEFAULT_M
 
         fmt, ex = read_binary(kind, data, path)
         return Source(path, ex.text, ex.text, OffsetMap.identity(len(ex.text)), fmt, "",
-                      hashlib.sha256(data).hexdigest(), ex.pages, ex.parts, ex.tables, ex.notes)
+                      hashlib.sha256(data).hexdigest(), ex.pages, ex.parts, ex.tables, ex.notes,
+                      headings=tuple(ex.headings))
     ext = os.path.splitext(path)[1].lower()
     raw_text, encoding = _decode(data, path, ext)
     if not raw_text.strip():
