@@ -210,3 +210,12 @@ def test_docx_heading_styles_without_numbers():
     plan = parse_source(read_bytes(buf.getvalue(), path="plan.docx"), semantic=False)
     assert [(c.number, c.title) for c in plan.root.find(Kind.CHAPTER)] == [("1", "发展基础"), ("2", "主要任务")]
     assert [(s.number, s.title) for s in plan.root.find(Kind.SECTION)] == [("1", "优化育幼服务")]
+
+
+def test_header_on_one_line_over_cells_one_a_line():
+    text = ("一、主要目标\n表1 主要指标\n序号 领域 指标 单位 2020年 2025年 属性\n1\n幼有所育\n托位数\n个\n1.3\n4.6\n"
+            "预期性\n2\n入园率\n%\n87\n≥91\n约束性\n3\n学有所教\n巩固率\n%\n96\n稳步提高\n约束性\n二、重点任务\n")
+    assert indicators(parse(text)) == [
+        ("幼有所育", "托位数", "个", "1.3", [(2025, "4.6", None)], "预期性"),
+        ("幼有所育", "入园率", "%", "87", [(2025, "91", None)], "约束性"),
+        ("学有所教", "巩固率", "%", "96", [(2025, None, "稳步提高")], "约束性")]

@@ -198,10 +198,16 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     stacked = _stacked_header(lines, j, P)
     if stacked is not None:
         tokens, j = stacked
+    head_start = j
     while j < len(lines) and is_header_line(lines[j].text, P) and len(tokens) < 16:
         tokens += _header_tokens(lines[j].text)
         j += 1
     gcols = grid.columns_of(tokens, P, period) if tokens else None
+    if gcols and {c.role for c in gcols} & {"baseline", "target", "nature"} and stacked is None \
+            and _one_cell_lines(lines, j, len(gcols)):
+        # a header on one line over cells one a line: regroup the cells by the header
+        return _consume_grid(lines, i, head_start, (gcols, j), table, P, warnings,
+                             layout.full_width if layout.wrapped else None)
     if gcols and {c.role for c in gcols} & {"baseline", "target", "nature"}:
         # each value column keyed apart (target, target2 …): 2025年 and 2035年 both targets
         header = Header([Column(c.key, c.label, c.year) for c in gcols])
@@ -234,6 +240,12 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
     if not table.children:
         warnings.append(Warning_("W310", f"table {table.number or ''} {table.title} has no rows".strip(), first.no))
     return end, table
+
+
+def _one_cell_lines(lines: list[Line], j: int, n_cols: int) -> bool:
+    """Do the lines after a header hold one cell each (no TAB, no space between cells)?"""
+    probe = lines[j:j + min(n_cols + 1, 8)]
+    return len(probe) >= 3 and all("\t" not in l.text and " " not in l.text.strip() for l in probe)
 
 
 def _consume_grid(lines: list[Line], i: int, j: int, head: tuple[list[grid.GridColumn], int],
