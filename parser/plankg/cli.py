@@ -449,5 +449,81 @@ def serve(store: Path | None, port: int, writable: bool, dry_run: bool) -> None:
         raise click.ClickException(f"the Oxigraph server exited with status {rc}")
 
 
+# --- workbench: compare, export, report (plankg.workbench) ---------------------------
+
+@main.command()
+@store_option
+@click.option("--indicator", help="Only concepts whose name contains this text.")
+@click.option("--domain", help="Only this service domain (幼有所育 …).")
+@click.option("--region", "regions", multiple=True,
+              help="A region name or plan id to show (repeat; default: all, in store order).")
+@click.option("--items", is_flag=True, help="The service-item coverage matrix instead.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a chart (.png or .svg): the first matching indicator's "
+                   "baseline and target per region, or with --items a coverage heat map.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@_errors_to_click
+def compare(store: Path | None, indicator: str | None, domain: str | None,
+            regions: tuple[str, ...], items: bool, fmt: str, plot: Path | None,
+            output: Path | None, quiet: bool) -> None:
+    """Aligned indicators side by side across regions (long form in csv/json)."""
+    from plankg.workbench.api import compare_in_store
+
+    text, warning = compare_in_store(store, indicator=indicator, domain=domain,
+                                     regions=regions, items=items, fmt=fmt, plot=plot,
+                                     quiet=quiet)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    _out(text, output)
+
+
+@main.command()
+@store_option
+@click.option("--plan", "plans", multiple=True, help="Only this plan id (repeat).")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["csv", "json", "jsonld", "trig", "nquads"]))
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Directory to write into.")
+@click.option("--excel", is_flag=True, help="csv: start each file with the UTF-8 byte-order "
+              "mark Excel needs to show Chinese.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@_errors_to_click
+def export(store: Path | None, plans: tuple[str, ...], fmt: str, out_dir: Path, excel: bool,
+           quiet: bool) -> None:
+    """Write the store (or some plans) as files: one KIND.csv per kind, JSON, JSON-LD, TriG, N-Quads."""
+    from plankg.workbench.export import export_store
+
+    written = export_store(store, out_dir, fmt, plans=plans, excel=excel, quiet=quiet)
+    click.echo(f"{len(written)} file(s) written to {out_dir}", err=True)
+
+
+@main.command()
+@click.argument("plan", nargs=-1)
+@store_option
+@click.option("--compare", "compare_regions", multiple=True, metavar="REGION",
+              help="A comparison page of these regions (or plan ids) instead; repeat, or "
+                   "give them after the option: --compare 湖北省 江苏省.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file [default: PLAN.html, or compare.html].")
+@_errors_to_click
+def report(plan: tuple[str, ...], store: Path | None, compare_regions: tuple[str, ...],
+           output: Path | None) -> None:
+    """One self-contained HTML page for PLAN (a plan id), or a comparison of regions."""
+    from plankg.workbench.report import report_to_file
+
+    if compare_regions:
+        compare_regions, plan = compare_regions + plan, ()
+    elif len(plan) != 1:
+        raise click.UsageError("give one PLAN id, or --compare REGION REGION …")
+    where, warning = report_to_file(store, plan[0] if plan else None, compare_regions, output)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(f"report written to {where}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
