@@ -31,7 +31,7 @@ MESSAGES = {
     "E500": "validation failed: {reason}",
     # workbench: compare, export, report (plankg.workbench)
     "E700": "nothing to compare: {reason}",
-    "E701": "cannot write export: {reason}",
+    "E701": "cannot export: {reason}",
     "E702": "no such plan: {reason}",
     "E703": "cannot plot: {reason}",
     "E704": "missing optional package: {reason}",
