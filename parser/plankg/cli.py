@@ -471,7 +471,7 @@ def compare(store: Path | None, indicator: str | None, domain: str | None,
             regions: tuple[str, ...], items: bool, fmt: str, plot: Path | None,
             output: Path | None, quiet: bool) -> None:
     """Aligned indicators side by side across regions (long form in csv/json)."""
-    from plankg.workbench.api import compare_in_store
+    from plankg.workbench.compare import compare_in_store
 
     text, warning = compare_in_store(store, indicator=indicator, domain=domain,
                                      regions=regions, items=items, fmt=fmt, plot=plot,

@@ -164,34 +164,3 @@ def compare(store: str | os.PathLike | None = None, indicator: str | None = None
     """``open_store(store).compare(indicator, …)`` in one call."""
     with open_store(store) as st:
         return st.compare(indicator, **kw)
-
-
-def compare_in_store(store: str | os.PathLike | None, *, indicator: str | None, domain: str | None,
-                     regions: Iterable[str], items: bool, fmt: str, plot: Path | None,
-                     quiet: bool = False) -> tuple[str, str | None]:
-    """What ``plankg compare`` prints, and a warning (the plot's font) or None."""
-    from plankg.store.embedded import Store
-    from plankg.workbench import compare as cmp
-    from plankg.workbench.progress import progress
-
-    fmt_plot = None
-    if plot is not None:
-        from plankg.workbench.plot import fmt_of
-
-        fmt_plot = fmt_of(plot)
-    warning = None
-    with progress("comparing", total=None, enabled=None if not quiet else False) as step, \
-            Store(store, read_only=True) as st:
-        if items:
-            result = cmp.compare_items(st, domain=domain, regions=regions)
-        else:
-            result = cmp.compare_indicators(st, indicator=indicator, domain=domain, regions=regions)
-        step()
-    if plot is not None:
-        from plankg.workbench import plot as plotting
-
-        if items:
-            _data, warning = plotting.coverage_heatmap(result, plot, fmt_plot)
-        else:
-            _data, warning = plotting.indicator_chart(result, None, plot, fmt_plot)
-    return result.render(fmt), warning

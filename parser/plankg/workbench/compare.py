@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 from plankg.errors import PlanKGError
@@ -334,3 +335,35 @@ def compare_items(store: Any, *, domain: str | None = None,
     if not items:
         raise PlanKGError.make("E700", reason=f"no service item of domain {domain!r}")
     return ItemMatrix(list(items.values()), shown, dict(listed))
+
+
+# --- the command ---------------------------------------------------------------------
+
+def compare_in_store(store: Any, *, indicator: str | None, domain: str | None,
+                     regions: Iterable[str], items: bool, fmt: str, plot: Path | None,
+                     quiet: bool = False) -> tuple[str, str | None]:
+    """What ``plankg compare`` prints, and a warning (the plot's font) or None."""
+    from plankg.store.embedded import Store
+    from plankg.workbench.progress import progress
+
+    fmt_plot = None
+    if plot is not None:
+        from plankg.workbench.plot import fmt_of
+
+        fmt_plot = fmt_of(plot)
+    warning = None
+    with progress("comparing", total=None, enabled=None if not quiet else False) as step, \
+            Store(store, read_only=True) as st:
+        if items:
+            result = compare_items(st, domain=domain, regions=regions)
+        else:
+            result = compare_indicators(st, indicator=indicator, domain=domain, regions=regions)
+        step()
+    if plot is not None:
+        from plankg.workbench import plot as plotting
+
+        if items:
+            _data, warning = plotting.coverage_heatmap(result, plot, fmt_plot)
+        else:
+            _data, warning = plotting.indicator_chart(result, None, plot, fmt_plot)
+    return result.render(fmt), warning
