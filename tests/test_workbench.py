@@ -455,3 +455,46 @@ def test_quote_of_reads_the_source_text(wb_store):
     with Store(wb_store, read_only=True) as st:
         q = quote_of(st, "https://w3id.org/plankg/id/plan/wb_hubei/table/1/indicator/6")
     assert q is not None and "养老机构护理型床位占比" in q.text and q.start < q.end
+
+
+# --- the comparison queries (queries/*.rq) on three regions ---------------------------
+
+COMPARISON_QUERIES = ["items_not_listed_elsewhere", "regions_without_target", "binding_by_region"]
+
+
+@pytest.mark.parametrize("name", COMPARISON_QUERIES)
+def test_comparison_query_on_three_regions(wb_store, name):
+    """Expected rows checked by hand against the fixture plans (the sample and corpus
+    stores of tests/test_queries.py have one region, where these queries say little).
+    Regenerated with PLANKG_REGEN=1 like the other expected files."""
+    import os
+
+    from plankg.store.queries import execute, resolve
+
+    expected = HERE / "queries" / "workbench" / f"{name}.expected.csv"
+    text = execute(resolve(name)[1], "csv", wb_store, use_cache=False)
+    if os.environ.get("PLANKG_REGEN"):
+        expected.write_text(text, encoding="utf-8")
+    got = list(csv.reader(io.StringIO(text)))
+    want = list(csv.reader(io.StringIO(expected.read_text(encoding="utf-8"))))
+    assert got[0] == want[0]
+    assert sorted(got[1:]) == sorted(want[1:])
+    assert len(want) > 1
+
+
+def test_comparison_queries_answer_the_issue_questions(wb_store):
+    """Spot checks in words: which province sets no 托育 target; which lists an item the
+    others do not; a concept binding in one province and expected in another."""
+    from plankg.store.queries import execute, resolve
+
+    def q(name):
+        return csv_rows(execute(resolve(name)[1], "csv", wb_store, use_cache=False))
+
+    no_target = {(r["name"], r["region"]) for r in q("regions_without_target")}
+    assert ("每千人口3岁以下婴幼儿托位数", "浙江省") in no_target
+    assert not any(n == "学前教育毛入园率" for n, _ in no_target)
+    missing = {(r["item"], r["region"], r["missingIn"]) for r in q("items_not_listed_elsewhere")}
+    assert ("困境儿童保障", "湖北省", "江苏省") in missing
+    assert not any(item == "预防接种" for item, _r, _m in missing)
+    care = {r["region"]: r["nature"] for r in q("binding_by_region") if r["name"] == "养老机构护理型床位占比"}
+    assert care == {"湖北省": "约束性", "江苏省": "约束性", "浙江省": "预期性"}
