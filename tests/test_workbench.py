@@ -498,3 +498,32 @@ def test_comparison_queries_answer_the_issue_questions(wb_store):
     assert not any(item == "预防接种" for item, _r, _m in missing)
     care = {r["region"]: r["nature"] for r in q("binding_by_region") if r["name"] == "养老机构护理型床位占比"}
     assert care == {"湖北省": "约束性", "江苏省": "约束性", "浙江省": "预期性"}
+
+
+# --- progress --------------------------------------------------------------------------
+
+def test_progress_only_on_a_terminal_and_never_with_quiet(monkeypatch):
+    from plankg.workbench import progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Tty())
+    assert progress.wanted() is True and progress.wanted(quiet=True) is False
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert progress.wanted() is False
+
+
+def test_build_quiet_prints_no_progress(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(PLAN_FILES[0], corpus / PLAN_FILES[0].name)
+    runner = CliRunner()
+    loud = runner.invoke(main, ["build", "--jobs", "1", "--corpus", str(corpus),
+                                "--store", str(tmp_path / "a")])
+    quiet = runner.invoke(main, ["build", "--jobs", "1", "--quiet", "--corpus", str(corpus),
+                                 "--store", str(tmp_path / "b")])
+    assert loud.exit_code == 0 and quiet.exit_code == 0, quiet.output
+    assert "parsing" in loud.stderr and "parsing" not in quiet.stderr
+    assert "plans: 1" in quiet.stdout

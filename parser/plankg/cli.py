@@ -257,14 +257,17 @@ def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
 @store_option
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Parse in N processes.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 @_errors_to_click
-def load(files: tuple[Path, ...], store: Path | None, jobs: int) -> None:
+def load(files: tuple[Path, ...], store: Path | None, jobs: int, quiet: bool) -> None:
     """Parse each FILE and load it into the store, one named graph per plan.
 
     Loading a plan again replaces its graph. All files are parsed before the store is
     touched; if any fails, nothing is loaded.
     """
-    plans, errors = parse_all(list(files), jobs=jobs)
+    from plankg.workbench.progress import wanted
+
+    plans, errors = parse_all(list(files), jobs=jobs, progress=len(files) > 1 and wanted(quiet))
     if errors:
         _report_parse_errors(errors, len(files))
     _warn_duplicate_ids(plans)
@@ -316,8 +319,9 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
                    "[default: one per CPU core, at most 4].")
 @click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Corpus directory [default: $PLANKG_CORPUS, else the repository's corpus/].")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 @_errors_to_click
-def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
+def build(store: Path | None, jobs: int | None, corpus: Path | None, quiet: bool) -> None:
     """Load every plan in corpus/ and print a summary.
 
     All-or-nothing like `load`: a file that fails to parse is reported and the
@@ -336,8 +340,10 @@ def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
     path = store or default_store_path()
     jobs = jobs or default_jobs(len(files))
     warnings: list[str] = []
-    with click.progressbar(length=len(files), label="parsing", file=sys.stderr,
-                           show_pos=True) as bar:
+    import io
+
+    with click.progressbar(length=len(files), label="parsing",
+                           file=io.StringIO() if quiet else sys.stderr, show_pos=True) as bar:
         try:
             _graphs, errors = build_store(files, path, jobs=jobs, parse=_parse_for_build,
                                           on_done=lambda _p: bar.update(1),
