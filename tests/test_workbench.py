@@ -527,3 +527,18 @@ def test_build_quiet_prints_no_progress(tmp_path):
     assert loud.exit_code == 0 and quiet.exit_code == 0, quiet.output
     assert "parsing" in loud.stderr and "parsing" not in quiet.stderr
     assert "plans: 1" in quiet.stdout
+
+
+def test_readme_python_example_runs(wb_store, monkeypatch, capsys):
+    """The README's notebook example, run against the fixture store."""
+    pytest.importorskip("pandas")
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    monkeypatch.setenv("PLANKG_STORE", str(wb_store))
+    monkeypatch.chdir(Path(__file__).parents[1])
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "['region', 'domain', 'name', 'unit']"
+    assert scope["targets"] == {"湖北省": "55", "江苏省": "60", "浙江省": "60"}
+    assert out[1] == str(["每千人口拥有3岁以下婴幼儿托位数", "学前教育毛入园率"])
