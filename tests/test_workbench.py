@@ -69,8 +69,9 @@ def gold() -> dict[tuple[str, str], str]:
     ("5", "个", "张", None),
     ("5", "托位", "张", None),
     ("", "万张", "张", ""),
+    ("78.6", "岁", "年", "78.6"),
 ], ids=["wan-zhang", "zhang-wan", "permille", "percent", "same", "other-dimension",
-        "unknown-unit", "empty"])
+        "unknown-unit", "empty", "life-expectancy-years"])
 def test_unit_conversion(value, unit, to, want):
     assert units.convert(value, unit, to) == want
 

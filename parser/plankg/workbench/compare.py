@@ -156,12 +156,14 @@ def _target_cell(r: dict[str, str]) -> str:
     return value + (f" ({r['targetYear']})" if r["targetYear"] else "")
 
 
-def indicator_rows(store: Any) -> list[dict[str, str]]:
-    """Every indicator target row of the store (the SPARQL in ``sparql/compare_indicators.rq``)."""
+def indicator_rows(store: Any, plans: Iterable[str] | None = None) -> list[dict[str, str]]:
+    """Every indicator target row of the store, or of the plans (IRIs) given (the SPARQL
+    in ``sparql/compare_indicators.rq``)."""
     from plankg.graph.rdf import concept_iri, indicator_concept_key
+    from plankg.workbench.export import restrict
 
     rows = []
-    for r in select(store, sparql("compare_indicators")):
+    for r in select(store, restrict(sparql("compare_indicators"), plans)):
         if not r["concept"]:  # an indicator the graph left unaligned: align it by name
             r["concept"] = concept_iri(indicator_concept_key(r["name"], r["unit"]))
         rows.append(r)

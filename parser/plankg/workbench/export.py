@@ -50,6 +50,23 @@ _SUBJECT = re.compile(r"\?(\w+)\s+(?:a\s+\S+\s*;\s*)?pk:plan\s+\?plan\b")
 
 # --- the queries ---------------------------------------------------------------------
 
+def restrict(query: str, plans: Iterable[str] | None) -> str:
+    """``query`` with ``VALUES ?plan { … }`` opening its outer WHERE group, so the store
+    reads only those plans' graphs (the rows are still filtered afterwards).
+
+    >>> print(restrict("SELECT ?a WHERE { ?a ?b ?plan }", ["http://p/1"]))
+    SELECT ?a WHERE { VALUES ?plan { <http://p/1> }
+     ?a ?b ?plan }
+    """
+    if not plans:
+        return query
+    m = re.search(r"\bWHERE\s*\{", query, re.I)
+    if not m:
+        return query
+    values = "VALUES ?plan { " + " ".join(f"<{p}>" for p in sorted(plans)) + " }\n"
+    return query[:m.end()] + " " + values + query[m.end():]
+
+
 def kind_query(kind: str) -> str:
     """The contract query of ``kind`` with ``?plan`` and ``?iri`` added to its projection.
 
@@ -98,7 +115,7 @@ def kind_rows(store: Any, kind: str, plans: set[str] | None = None
     """``(header, rows)`` of one kind, rows streamed from the store."""
     from plankg.store.queries import term_text
 
-    results = store.query(kind_query(kind))
+    results = store.query(restrict(kind_query(kind), plans))
     header = [v.value for v in results.variables]
     plan_at = header.index("plan")
 

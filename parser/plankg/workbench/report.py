@@ -99,7 +99,7 @@ def plan_context(store: Any, plan: str) -> dict[str, Any]:
         n["anchor"], n["label"] = _anchor(n["iri"]), _label(n)
         parent = by_iri.get(n["parent"])
         (parent["children"] if parent else outline).append(n)
-    indicators = [r for r in indicator_rows(store) if r["plan"] == iri]
+    indicators = [r for r in indicator_rows(store, wanted) if r["plan"] == iri]
     quantities: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     for q in rows("quantities"):
         quantities[(q["columnNo"], q["projectNo"])].append(q)
