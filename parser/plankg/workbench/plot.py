@@ -125,7 +125,10 @@ def indicator_chart(comparison: Any, concept: str | None = None, out: Path | Non
     w = 0.38
     ax.bar([x - w / 2 for x in xs], base, w, label="基期 baseline", color="#9fb3c8")
     bars = ax.bar([x + w / 2 for x in xs], target, w, label="目标 target", color="#c0392b")
-    for b, r in zip(bars, rows):
+    if len(rows) > 8:  # many regions: a wider chart, labels on their side
+        fig.set_size_inches(min(40, max(8, 0.32 * len(rows) + 2)), 5)
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    for b, r in zip(bars, rows if len(rows) <= 30 else []):  # figures on the bars while legible
         if r["target"]:
             ax.annotate(r["comparator"] + r["target"], (b.get_x() + b.get_width() / 2, b.get_height()),
                         ha="center", va="bottom", fontsize=8)
