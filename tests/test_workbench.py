@@ -43,7 +43,7 @@ def wb_store(tmp_path_factory) -> Path:
     return path
 
 
-def run(*args: str) -> "click.testing.Result":  # noqa: F821
+def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 

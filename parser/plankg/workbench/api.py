@@ -12,7 +12,6 @@ loaded lazily by ``plankg/__init__.py`` so that ``import plankg`` stays light.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any, Iterable
 
 from plankg.errors import PlanKGError
@@ -54,7 +53,6 @@ class WorkbenchStore:
     def query(self, name_or_sparql: str) -> Rows:
         """Run a named query (``indicators``), a ``.rq`` path or inline SPARQL."""
         from plankg.store.queries import resolve
-        from plankg.workbench.sparqlrun import select
 
         _name, sparql = resolve(name_or_sparql)
         results = self.store.query(sparql)

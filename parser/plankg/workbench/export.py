@@ -192,8 +192,6 @@ def _tabular(store: Any, out: Path, fmt: str, plans: set[str] | None, excel: boo
 
 
 def _graphs(store: Any, plans: set[str] | None) -> list[str]:
-    from plankg.graph.vocab import ONTOLOGY_GRAPH
-
     graphs = store.graphs()
     if plans is not None:
         return [g for g in graphs if g in plans]
