@@ -543,3 +543,25 @@ def test_readme_python_example_runs(wb_store, monkeypatch, capsys):
     assert out[0] == "['region', 'domain', 'name', 'unit']"
     assert scope["targets"] == {"湖北省": "55", "江苏省": "60", "浙江省": "60"}
     assert out[1] == str(["每千人口拥有3岁以下婴幼儿托位数", "学前教育毛入园率"])
+
+
+def test_footnote_marks_do_not_split_a_concept():
+    """人均体育场地面积① in one plan and 人均体育场地面积 in another are one measure."""
+    from conftest import load_domains, sample_plan
+
+    from plankg.model import Kind
+    from plankg.workbench.compare import compare_indicators
+
+    marked = sample_plan("sample-guizhou", "贵州省", None)
+    stack = [marked.root]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        if n.kind == Kind.INDICATOR and n.title == "人均体育场地面积":
+            n.title = "人均体育场地面积①"
+    st = Store.in_memory()
+    st.load_plans([sample_plan(), marked])
+    load_domains(st)
+    rows = [r for r in compare_indicators(st, indicator="人均体育场地面积").rows if r["name"]]
+    assert {r["name"] for r in rows} == {"人均体育场地面积", "人均体育场地面积①"}
+    assert len({r["concept"] for r in rows}) == 1

@@ -164,10 +164,16 @@ def indicator_rows(store: Any, plans: Iterable[str] | None = None) -> list[dict[
 
     rows = []
     for r in select(store, restrict(sparql("compare_indicators"), plans)):
-        if not r["concept"]:  # an indicator the graph left unaligned: align it by name
-            r["concept"] = concept_iri(indicator_concept_key(r["name"], r["unit"]))
+        if not r["concept"] or _MARKS.search(r["name"]):
+            # unaligned by the graph, or a footnote mark in the name (人均预期寿命*):
+            # align it by its name without the marks
+            r["concept"] = concept_iri(indicator_concept_key(_MARKS.sub("", r["name"]), r["unit"]))
         rows.append(r)
     return rows
+
+
+# footnote marks a table puts after a name (人均预期寿命*, 托位数①): not part of the measure
+_MARKS = re.compile(r"[*＊※△▲☆★\u2460-\u2473\u2776-\u277f]+")
 
 
 def align(rows: list[dict[str, str]]) -> list[dict[str, str]]:
