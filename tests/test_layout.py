@@ -24,6 +24,7 @@ RANKS = {
     "graph": 5,
     "store": 6,
     "warm": 7, "cli": 7, "fastpath": 7,
+    "workbench": 7,  # compare, export, report, notebook API over the store
 }
 
 

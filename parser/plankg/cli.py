@@ -268,14 +268,17 @@ def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
 @store_option
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Parse in N processes.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 @_errors_to_click
-def load(files: tuple[Path, ...], store: Path | None, jobs: int) -> None:
+def load(files: tuple[Path, ...], store: Path | None, jobs: int, quiet: bool) -> None:
     """Parse each FILE and load it into the store, one named graph per plan.
 
     Loading a plan again replaces its graph. All files are parsed before the store is
     touched; if any fails, nothing is loaded.
     """
-    plans, errors = parse_all(list(files), jobs=jobs)
+    from plankg.workbench.progress import wanted
+
+    plans, errors = parse_all(list(files), jobs=jobs, progress=len(files) > 1 and wanted(quiet))
     if errors:
         _report_parse_errors(errors, len(files))
     _warn_duplicate_ids(plans)
@@ -327,8 +330,9 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
                    "[default: one per CPU core, at most 4].")
 @click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Corpus directory [default: $PLANKG_CORPUS, else the repository's corpus/].")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 @_errors_to_click
-def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
+def build(store: Path | None, jobs: int | None, corpus: Path | None, quiet: bool) -> None:
     """Load every plan in corpus/ and print a summary.
 
     All-or-nothing like `load`: a file that fails to parse is reported and the
@@ -347,8 +351,10 @@ def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
     path = store or default_store_path()
     jobs = jobs or default_jobs(len(files))
     warnings: list[str] = []
-    with click.progressbar(length=len(files), label="parsing", file=sys.stderr,
-                           show_pos=True) as bar:
+    import io
+
+    with click.progressbar(length=len(files), label="parsing",
+                           file=io.StringIO() if quiet else sys.stderr, show_pos=True) as bar:
         try:
             _graphs, errors = build_store(files, path, jobs=jobs, parse=_parse_for_build,
                                           on_done=lambda _p: bar.update(1),
@@ -458,6 +464,82 @@ def serve(store: Path | None, port: int, writable: bool, dry_run: bool) -> None:
         return
     if rc:
         raise click.ClickException(f"the Oxigraph server exited with status {rc}")
+
+
+# --- workbench: compare, export, report (plankg.workbench) ---------------------------
+
+@main.command()
+@store_option
+@click.option("--indicator", help="Only concepts whose name contains this text.")
+@click.option("--domain", help="Only this service domain (幼有所育 …).")
+@click.option("--region", "regions", multiple=True,
+              help="A region name or plan id to show (repeat; default: all, in store order).")
+@click.option("--items", is_flag=True, help="The service-item coverage matrix instead.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a chart (.png or .svg): the first matching indicator's "
+                   "baseline and target per region, or with --items a coverage heat map.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@_errors_to_click
+def compare(store: Path | None, indicator: str | None, domain: str | None,
+            regions: tuple[str, ...], items: bool, fmt: str, plot: Path | None,
+            output: Path | None, quiet: bool) -> None:
+    """Aligned indicators side by side across regions (long form in csv/json)."""
+    from plankg.workbench.compare import compare_in_store
+
+    text, warning = compare_in_store(store, indicator=indicator, domain=domain,
+                                     regions=regions, items=items, fmt=fmt, plot=plot,
+                                     quiet=quiet)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    _out(text, output)
+
+
+@main.command()
+@store_option
+@click.option("--plan", "plans", multiple=True, help="Only this plan id (repeat).")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["csv", "json", "jsonld", "trig", "nquads"]))
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Directory to write into.")
+@click.option("--excel", is_flag=True, help="csv: start each file with the UTF-8 byte-order "
+              "mark Excel needs to show Chinese.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@_errors_to_click
+def export(store: Path | None, plans: tuple[str, ...], fmt: str, out_dir: Path, excel: bool,
+           quiet: bool) -> None:
+    """Write the store (or some plans) as files: one KIND.csv per kind, JSON, JSON-LD, TriG, N-Quads."""
+    from plankg.workbench.export import export_store
+
+    written = export_store(store, out_dir, fmt, plans=plans, excel=excel, quiet=quiet)
+    click.echo(f"{len(written)} file(s) written to {out_dir}", err=True)
+
+
+@main.command()
+@click.argument("plan", nargs=-1)
+@store_option
+@click.option("--compare", "compare_regions", multiple=True, metavar="REGION",
+              help="A comparison page of these regions (or plan ids) instead; repeat, or "
+                   "give them after the option: --compare 湖北省 江苏省.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file [default: PLAN.html, or compare.html].")
+@_errors_to_click
+def report(plan: tuple[str, ...], store: Path | None, compare_regions: tuple[str, ...],
+           output: Path | None) -> None:
+    """One self-contained HTML page for PLAN (a plan id), or a comparison of regions."""
+    from plankg.workbench.report import report_to_file
+
+    if compare_regions:
+        compare_regions, plan = compare_regions + plan, ()
+    elif len(plan) != 1:
+        raise click.UsageError("give one PLAN id, or --compare REGION REGION …")
+    where, warning = report_to_file(store, plan[0] if plan else None, compare_regions, output)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(f"report written to {where}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,6 +38,13 @@ MESSAGES = {
     "E402": "query failed: {reason}",
     # validation / other
     "E500": "validation failed: {reason}",
+    # workbench: compare, export, report (plankg.workbench)
+    "E700": "nothing to compare: {reason}",
+    "E701": "cannot export: {reason}",
+    "E702": "no such plan: {reason}",
+    "E703": "cannot plot: {reason}",
+    "E704": "missing optional package: {reason}",
+    "E705": "bad option: {reason}",
 }
 
 
@@ -60,7 +67,8 @@ class PlanKGError(Exception):
              column: int | None = None, **fmt: object) -> "PlanKGError":
         message = MESSAGES[code].format(**fmt)
         subclass = {"1": InputError, "2": DataFileError, "3": StoreError,
-                    "4": QueryError, "5": ValidationError}.get(code[1], cls)
+                    "4": QueryError, "5": ValidationError,
+                    "7": WorkbenchError}.get(code[1], cls)
         return subclass(message, code=code, path=path, line=line, column=column)
 
     def __str__(self) -> str:
@@ -93,3 +101,7 @@ class QueryError(PlanKGError):
 
 class ValidationError(PlanKGError):
     """SHACL validation found violations."""
+
+
+class WorkbenchError(PlanKGError):
+    """A compare, export or report request that cannot be served (plankg.workbench)."""
