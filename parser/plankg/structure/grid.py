@@ -301,6 +301,15 @@ def _align(cells: list[Line], cols: list[GridColumn], P: Structure, first: bool,
     return cost, where
 
 
+def align_cells(cells: list[Line], cols: list[GridColumn], P: Structure,
+                limit: float = 3.0) -> dict[str, str] | None:
+    """One row's cells placed in the columns they fit (key → text); None when they fit badly."""
+    cost, where = _align(cells, cols, P, False, {})
+    if cost > limit:
+        return None
+    return {cols[c].key: cell.text for cell, c in zip(cells, where)}
+
+
 def _stops(line: Line, P: Structure) -> bool:
     h = heading_of(line.text, P)
     return (h is not None and h["rank"] <= 5 and not _INDEX.match(line.text.strip())) \

@@ -72,7 +72,24 @@ class Header:
 
 def _header_tokens(s: str) -> list[str]:
     s = re.sub(r"((?:19|20)\d{2})\s+年", r"\1年", s)
-    return [t for t in re.split(r"[\t ]+", s.strip()) if t]
+    out: list[str] = []
+    for t in re.split(r"[\t ]+", s.strip()):
+        if t:
+            out.extend(_split_glued(t))
+    return out
+
+
+def _split_glued(t: str) -> list[str]:
+    """``服务内容与目标服务项目``: two header cells PDF extraction wrote without a space."""
+    from .patterns import structure
+
+    roles = structure().header_roles
+    if t in roles or len(t) < 4:
+        return [t]
+    for k in range(2, len(t) - 1):
+        if t[:k] in roles and t[k:] in roles:
+            return [t[:k], t[k:]]
+    return [t]
 
 
 def _is_header_token(tok: str, P: Structure) -> bool:
@@ -436,6 +453,9 @@ def _indicator_rows(lines, j, P, header: Header, table: Node, warnings) -> int:
             continue
         toks = _value_tokens(s)
         row = _flat_row(toks, trailing, leading, P)
+        if row is None and len(toks) >= 3 and not cell_lines:
+            # a row with an empty cell (PDF drops it) or a unit glued to the name
+            row = _aligned_row(toks, header, line, P)
         if row is None and pending and len(toks) == 1 and len(cell_lines) < len(trailing):
             # one cell a line: collect the value cells after the name
             probe: dict[str, Any] = {}
@@ -513,6 +533,35 @@ def _flat_row(toks: list[str], trailing: list[str], leading: list[str], P: Struc
                 # spaces ("每千人口 3 岁以下…") goes on with a digit, not a word
                 row["category"] = head.pop(0)
     row["name"] = " ".join(head)
+    return row
+
+
+def _aligned_row(toks: list[str], header: Header, line: Line, P: Structure) -> dict | None:
+    """A space-separated row whose cells do not fill the header, read by aligning each cell
+    to the column it fits (see :func:`plankg.structure.grid.align_cells`)."""
+    cols = [grid.GridColumn(re.sub(r"\d+$", "", c.role), c.label, c.year, key=c.role)
+            for c in header.columns]
+    cells = [Line(t, line.start, line.end, line.no) for t in toks]
+    placed = grid.align_cells(cells, cols, P)
+    if placed is None or "name" not in placed:
+        return None
+    row: dict[str, Any] = {}
+    for c in cols:
+        v = placed.get(c.key)
+        if v is None:
+            continue
+        if c.role in ("baseline", "target"):
+            row[c.key] = _observation(v, P)
+        elif c.role == "nature":
+            row["nature"] = nature_of(v, P)
+        elif c.role == "unit":
+            row["unit"] = v.strip("()（）")
+        elif c.role in ("category", "domain"):
+            row["category"] = v
+        else:
+            row[c.role] = v
+    if not any(k.startswith(("baseline", "target")) for k in row) and not row.get("nature"):
+        return None
     return row
 
 
@@ -600,6 +649,8 @@ def _split_category(frags: list[str], name_part: str, leading: list[str]) -> tup
 def _add_indicator(table: Node, row: dict, category: str | None, years: dict, used: list[Line],
                    k: int, P: Structure) -> None:
     name, unit = split_unit(_FOOTNOTE.sub("", tidy(row.get("name", ""))))
+    if not unit and not row.get("unit") and re.search(r"[\u4e00-\u9fff](?:%|‰)$", name):
+        name, unit = name[:-1], name[-1]      # 城镇调查失业率% : the unit cell glued to the name
     if row.get("unit") and unit and unit != row["unit"]:
         # 风貌保护道路（街巷） with 条 in the unit column: the parentheses are the name's
         name, unit = tidy(row.get("name", "")), None
