@@ -24,6 +24,8 @@ RANKS = {
     "graph": 5,
     "store": 6,
     "warm": 7, "cli": 7, "fastpath": 7,
+    "remote": 7,     # push to / query a SPARQL server (httpx)
+    "diff": 7,       # meaning-level diff of two plans (pipeline or store)
 }
 
 

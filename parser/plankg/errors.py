@@ -29,6 +29,15 @@ MESSAGES = {
     "E402": "query failed: {reason}",
     # validation / other
     "E500": "validation failed: {reason}",
+    # remote servers (push, query --endpoint) and diff
+    "E600": "cannot reach the endpoint: {reason}",
+    "E601": "push incomplete: {reason}",
+    "E602": "the endpoint refused the request: {reason}",
+    "E603": "remote query failed: {reason}",
+    "E604": "remote query timed out: {reason}",
+    "E605": "bad endpoint: {reason}",
+    "E606": "no password: {reason}",
+    "E610": "no such plan: {reason}",
 }
 
 
@@ -51,7 +60,8 @@ class PlanKGError(Exception):
              column: int | None = None, **fmt: object) -> "PlanKGError":
         message = MESSAGES[code].format(**fmt)
         subclass = {"1": InputError, "2": DataFileError, "3": StoreError,
-                    "4": QueryError, "5": ValidationError}.get(code[1], cls)
+                    "4": QueryError, "5": ValidationError,
+                    "6": RemoteError}.get(code[1], cls)
         return subclass(message, code=code, path=path, line=line, column=column)
 
     def __str__(self) -> str:
@@ -84,3 +94,8 @@ class QueryError(PlanKGError):
 
 class ValidationError(PlanKGError):
     """SHACL validation found violations."""
+
+
+class RemoteError(PlanKGError):
+    """A remote SPARQL server cannot be reached or refuses (push, query --endpoint), or
+    a plan to diff is not found."""
