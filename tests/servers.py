@@ -1,0 +1,89 @@
+"""Real SPARQL servers for the remote tests: start one on a free port, stop it.
+
+Not a test module (no ``test_`` prefix): ``tests/test_remote.py`` uses it. Each server
+is the real program (``oxigraph serve`` from the ``oxigraph`` package; Virtuoso's
+``virtuoso-t`` from Debian's ``virtuoso-opensource``), started in its own process
+group so a test can kill it outright, as a crash would.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str | None:
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.is_file() else shutil.which("oxigraph")
+
+
+def wait_until_listening(port: int, proc: subprocess.Popen, what: str,
+                         limit: float = 60.0) -> None:
+    """Wait for the server to accept connections (a start-up wait, not a timed test)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with status {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} did not listen on port {port}")
+
+
+class OxigraphServer:
+    """``oxigraph serve`` on a data directory, restartable on the same port and data."""
+
+    def __init__(self, location: Path, *, union: bool):
+        self.location = location
+        self.union = union
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def store_url(self) -> str:
+        return self.base + "/store"
+
+    @property
+    def query_url(self) -> str:
+        return self.base + "/query"
+
+    def start(self) -> "OxigraphServer":
+        argv = [oxigraph_binary(), "serve", "--location", str(self.location),
+                "--bind", f"127.0.0.1:{self.port}"]
+        if self.union:
+            argv.append("--union-default-graph")
+        self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+        wait_until_listening(self.port, self.proc, "oxigraph serve")
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or a pulled plug would stop it."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
