@@ -444,6 +444,32 @@ def push(store: Path | None, endpoint: str, plans: tuple[str, ...], prune: bool,
                f"{endpoint}" + (f"; {len(report.pruned)} pruned" if prune else ""), err=True)
 
 
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout.")
+@_errors_to_click
+def diff_command(old: str, new: str, store: Path | None, fmt: str,
+                 output: Path | None) -> None:
+    """What changed from plan OLD to plan NEW, by meaning, not by line.
+
+    OLD and NEW are plan files or plan ids in the store. Chapters, sections, key
+    tasks, 专栏, projects, indicators and service items are aligned by content: rows
+    say what was added, removed, renamed or changed (one row a field; csv columns
+    kind,change,old,new,field,oldValue,newValue). A reformatted copy of a plan gives
+    only `plan` rows (its source file).
+    """
+    from plankg.diff.align import diff, format_rows
+    from plankg.diff.facts import load
+
+    a, b = load(old, store), load(new, store)
+    _out(format_rows(diff(a, b), fmt, old=old, new=new), output)
+
+
 def oxigraph_executable() -> str | None:
     """The ``oxigraph`` server binary of the ``oxigraph`` package (next to this Python)."""
     exe = "oxigraph.exe" if os.name == "nt" else "oxigraph"
