@@ -87,7 +87,8 @@ class Endpoint:
         for g in dataset or ():
             data.append(("named-graph-uri", g))
         body = urlencode(data).encode("ascii")
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        headers = {"Accept": accept,
+                   "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
         r = http.request(lambda: self.client.post(self.url, content=body, headers=headers),
                          self.url, retries=self.retries)
         if r.status_code >= 400:

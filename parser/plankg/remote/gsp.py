@@ -2,11 +2,12 @@
 
 One ``PUT …?graph=IRI`` per named graph (each plan's graph and the ontology graph), so
 pushing twice leaves the server exactly as pushing once, and a push that stopped half
-way is finished by running it again. Each graph's body is streamed: its quads are read
-from the embedded store (opened read-only) a batch at a time and written as N-Triples,
-so neither the store nor a whole graph is ever held in memory (the request goes out
-chunked). N-Triples is also valid Turtle: a server that refuses
-``application/n-triples`` (415) gets the same bytes as ``text/turtle``.
+way is finished by running it again. One graph at a time: its quads are read from the
+embedded store (opened read-only) a batch at a time and written as N-Triples into a
+spooled temporary file (:class:`GraphBody`), which is then streamed to the server with
+a ``Content-Length``, so the store is never held in memory and a big graph not either.
+N-Triples is also valid Turtle: a server that refuses ``application/n-triples`` (415)
+gets the same bytes as ``text/turtle``.
 
 Failures: connection errors and 5xx answers are retried with backoff
 (:func:`plankg.remote.http.request`); when a graph still cannot be sent, the error
@@ -39,6 +40,8 @@ from plankg.remote import http
 NTRIPLES = "application/n-triples"
 TURTLE = "text/turtle"
 BATCH = 5000  # quads serialised at a time: bounds memory whatever a graph's size
+SPOOL_BYTES = 4 << 20  # a graph's body is kept in memory up to this, on disk beyond
+BLOCK_BYTES = 1 << 16
 PLAN_PREFIX = plan_iri("x")[:-1]
 
 # Where common servers put their SPARQL query endpoint, next to the Graph Store one:
@@ -88,6 +91,39 @@ def ntriples_chunks(raw_store, graph: str, batch: int = BATCH) -> Iterator[bytes
             buffer.clear()
     if buffer:
         yield pyoxigraph.serialize(buffer, format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+class GraphBody:
+    """One graph's N-Triples as a PUT body with a ``Content-Length``.
+
+    The graph is written a batch at a time into a spooled temporary file (in memory up
+    to :data:`SPOOL_BYTES`, on disk beyond), then sent from there in blocks: memory
+    stays bounded whatever the graph's size, and the body has a length, which servers
+    that ignore chunked bodies need (Virtuoso stores an empty graph from one). It can
+    be sent again, which digest auth needs (the request goes a second time after the
+    challenge), and so does a retry.
+    """
+
+    def __init__(self, raw_store, graph: str):
+        import tempfile
+
+        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        self.triples = 0
+        for chunk in ntriples_chunks(raw_store, graph):
+            self.triples += chunk.count(b"\n")
+            self.file.write(chunk)
+        self.length = self.file.tell()
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.file.seek(0)
+        while True:
+            block = self.file.read(BLOCK_BYTES)
+            if not block:
+                return
+            yield block
+
+    def close(self) -> None:
+        self.file.close()
 
 
 @dataclass
@@ -149,24 +185,22 @@ class _Pusher:
     def put(self, raw_store, graph: str) -> int:
         """Replace ``graph`` on the server; returns its triple count."""
         url = graph_url(self.endpoint, graph)
-        counted = [0]
-
-        def body() -> Iterator[bytes]:
-            counted[0] = 0
-            for chunk in ntriples_chunks(raw_store, graph):
-                counted[0] += chunk.count(b"\n")
-                yield chunk
+        body = GraphBody(raw_store, graph)
 
         def send():
-            return self.client.put(url, content=body(),
-                                   headers={"Content-Type": self.content_type})
+            return self.client.put(url, content=body,
+                                   headers={"Content-Type": self.content_type,
+                                            "Content-Length": str(body.length)})
 
-        r = http.request(send, url, retries=self.retries, on_retry=self.on_retry)
-        if r.status_code == 415 and self.content_type == NTRIPLES:
-            self.content_type = TURTLE  # the same bytes: N-Triples is Turtle
+        try:
             r = http.request(send, url, retries=self.retries, on_retry=self.on_retry)
+            if r.status_code == 415 and self.content_type == NTRIPLES:
+                self.content_type = TURTLE  # the same bytes: N-Triples is Turtle
+                r = http.request(send, url, retries=self.retries, on_retry=self.on_retry)
+        finally:
+            body.close()
         http.check(r, url)
-        return counted[0]
+        return body.triples
 
     def delete(self, graph: str) -> None:
         url = graph_url(self.endpoint, graph)

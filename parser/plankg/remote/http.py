@@ -106,8 +106,10 @@ def _FlexibleAuth(auth: Auth):  # noqa: N802 - a factory standing in for a class
                 yield from self.digest.auth_flow(request)
                 return
             response = yield next(self.basic.auth_flow(request))
-            challenge = response.headers.get("www-authenticate", "")
-            if response.status_code == 401 and challenge.lower().startswith("digest"):
+            challenge = response.headers.get("www-authenticate", "").lower()
+            # a Digest challenge, or none at all (Virtuoso answers a Basic header with
+            # a bare 401): ask again the digest way
+            if response.status_code == 401 and not challenge.startswith("basic"):
                 self.use_digest = True
                 # the digest flow asks again, then answers the challenge; once it has
                 # seen one it answers at the first try (so a streamed PUT is sent once,
