@@ -87,3 +87,64 @@ class OxigraphServer:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+VIRTUOSO_INI = Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")
+
+
+def virtuoso_binary() -> str | None:
+    """Debian's ``virtuoso-t`` (package ``virtuoso-opensource``), with its sample ini."""
+    exe = shutil.which("virtuoso-t")
+    return exe if exe and VIRTUOSO_INI.is_file() else None
+
+
+class VirtuosoServer:
+    """``virtuoso-t`` on a fresh database in ``directory`` (user ``dba``, password
+    ``dba``: a new database's defaults). Its Graph Store endpoint needs digest auth."""
+
+    USER = PASSWORD = "dba"
+
+    def __init__(self, directory: Path):
+        import re
+
+        self.directory = directory
+        self.port = free_port()
+        sql_port = free_port()
+        directory.mkdir(parents=True, exist_ok=True)
+        ini = VIRTUOSO_INI.read_text(encoding="utf-8")
+        ini = ini.replace("/var/lib/virtuoso-opensource-7/db/", f"{directory}/")
+        ini = re.sub(r"(?m)^ServerPort(\s*)=\s*1111", rf"ServerPort\g<1>= {sql_port}", ini)
+        ini = re.sub(r"(?m)^ServerPort(\s*)=\s*8890", rf"ServerPort\g<1>= {self.port}", ini)
+        ini = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", "ResultSetMaxRows = 1000000", ini)
+        self.ini = directory / "virtuoso.ini"
+        self.ini.write_text(ini, encoding="utf-8")
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def store_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql-graph-crud-auth"
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def start(self) -> "VirtuosoServer":
+        self.proc = subprocess.Popen([virtuoso_binary(), "+foreground", "+configfile",
+                                      str(self.ini)], cwd=self.directory,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+        wait_until_listening(self.port, self.proc, "virtuoso-t", limit=120)
+        return self
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.kill()
