@@ -7,14 +7,29 @@ group so a test can kill it outright, as a crash would.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+
+@contextlib.contextmanager
+def private_dir(prefix: str = "plankg-remote-"):
+    """A temporary directory of our own, removed afterwards. Used for a server's data
+    and the pushed store instead of pytest's ``tmp_path``: on a shared machine another
+    pytest run prunes old ``pytest-of-USER/pytest-N`` directories, which would pull a
+    live server's database away mid-test."""
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def free_port() -> int:
@@ -110,6 +125,8 @@ class VirtuosoServer:
         self.directory = directory
         self.port = free_port()
         sql_port = free_port()
+        while sql_port == self.port:  # a port handed out twice would stop the server
+            sql_port = free_port()
         directory.mkdir(parents=True, exist_ok=True)
         ini = VIRTUOSO_INI.read_text(encoding="utf-8")
         ini = ini.replace("/var/lib/virtuoso-opensource-7/db/", f"{directory}/")

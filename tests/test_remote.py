@@ -25,7 +25,7 @@ from plankg.remote.endpoint import Endpoint, execute_remote, with_prefixes
 from plankg.store.embedded import Store
 from plankg.store.queries import available, execute, resolve
 
-from servers import OxigraphServer, free_port, oxigraph_binary
+from servers import OxigraphServer, free_port, oxigraph_binary, private_dir
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -41,14 +41,15 @@ def plan_files() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def local_store(tmp_path_factory) -> Path:
+def local_store() -> Path:
     """The corpus and every fixture plan, parsed by the real parser, on disk."""
     from plankg.pipeline import parse_file
 
-    path = tmp_path_factory.mktemp("remote") / "store"
-    with Store(path) as st:
-        st.load_plans([parse_file(p) for p in plan_files()], ontology=True)
-    return path
+    with private_dir() as d:
+        path = d / "store"
+        with Store(path) as st:
+            st.load_plans([parse_file(p) for p in plan_files()], ontology=True)
+        yield path
 
 
 def local_counts(store: Path) -> dict[str, int]:
@@ -63,12 +64,13 @@ def server_counts(query_url: str) -> dict[str, int]:
 
 
 @pytest.fixture(params=[False, True], ids=["separate-default-graph", "union-default-graph"])
-def server(request, tmp_path):
+def server(request):
     if oxigraph_binary() is None:
         pytest.skip("the Oxigraph server binary (pip install oxigraph) is not installed")
-    s = OxigraphServer(tmp_path / "server", union=request.param).start()
-    yield s
-    s.stop()
+    with private_dir() as d:
+        s = OxigraphServer(d / "server", union=request.param).start()
+        yield s
+        s.stop()
 
 
 def run(*args: str):
@@ -117,8 +119,13 @@ def test_a_second_push_changes_nothing(server, local_store):
 
 
 @needs_oxigraph
-def test_a_push_killed_half_way_is_finished_by_a_rerun(tmp_path, local_store):
-    s = OxigraphServer(tmp_path / "server", union=False).start()
+def test_a_push_killed_half_way_is_finished_by_a_rerun(local_store):
+    with private_dir() as d:
+        _killed_push_heals(OxigraphServer(d / "server", union=False), local_store)
+
+
+def _killed_push_heals(s: OxigraphServer, local_store: Path) -> None:
+    s.start()
     try:
         graphs = list(local_counts(local_store))
         assert len(graphs) > 4
@@ -146,9 +153,14 @@ def test_a_push_killed_half_way_is_finished_by_a_rerun(tmp_path, local_store):
 
 @needs_oxigraph
 def test_prune_removes_only_plans_gone_locally(tmp_path, local_store):
+    with private_dir() as d:
+        _prune(OxigraphServer(d / "server", union=False), tmp_path, local_store)
+
+
+def _prune(s: OxigraphServer, tmp_path: Path, local_store: Path) -> None:
     from plankg.pipeline import parse_file
 
-    s = OxigraphServer(tmp_path / "server", union=False).start()
+    s.start()
     try:
         gsp.push(local_store, s.store_url)
         # a foreign graph on a shared server is never pruned

@@ -20,7 +20,7 @@ from plankg.remote.http import Auth
 from plankg.store.embedded import Store
 from plankg.store.queries import available, execute, resolve
 
-from servers import VirtuosoServer, virtuoso_binary
+from servers import VirtuosoServer, private_dir, virtuoso_binary
 from test_remote import local_store, plan_files  # noqa: F401 - the module's fixture
 
 pytestmark = pytest.mark.skipif(virtuoso_binary() is None,
@@ -37,10 +37,11 @@ AUTH = Auth(VirtuosoServer.USER, VirtuosoServer.PASSWORD)
 
 
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory):
-    s = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
-    yield s
-    s.stop()
+def virtuoso():
+    with private_dir() as d:
+        s = VirtuosoServer(d / "virtuoso").start()
+        yield s
+        s.stop()
 
 
 def counts(query_url: str) -> dict[str, int]:
@@ -82,8 +83,13 @@ def test_a_wrong_password_is_one_line(pushed, local_store):  # noqa: F811
     assert "HTTP 401" in str(e.value) and "\n" not in str(e.value)
 
 
-def test_a_push_killed_half_way_is_finished_by_a_rerun(tmp_path, local_store):  # noqa: F811
-    s = VirtuosoServer(tmp_path / "v").start()
+def test_a_push_killed_half_way_is_finished_by_a_rerun(local_store):  # noqa: F811
+    with private_dir() as d:
+        _killed_push_heals(VirtuosoServer(d / "v"), local_store)
+
+
+def _killed_push_heals(s: VirtuosoServer, local_store) -> None:  # noqa: F811
+    s.start()
     try:
         seen: list[str] = []
 
