@@ -110,6 +110,22 @@ def test_the_cli_query_on_an_endpoint_matches_the_local_query(server, local_stor
 
 
 @needs_oxigraph
+def test_a_remote_query_loads_neither_the_parser_nor_rdflib(server, local_store):
+    import subprocess
+    import sys
+
+    gsp.push(local_store, server.store_url)
+    code = ("import sys\nfrom plankg.cli import main\n"
+            "try:\n    main(['query', 'chapters', '--endpoint', sys.argv[1], '--format', 'csv'])\n"
+            "except SystemExit:\n    pass\n"
+            "print([m for m in ('spacy', 'jieba', 'rdflib') if m in sys.modules], file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code, server.query_url], capture_output=True,
+                       text=True, encoding="utf-8", timeout=120)
+    assert r.stdout.startswith("region,chapterNo,title\n")
+    assert r.stderr.strip().splitlines()[-1] == "[]"
+
+
+@needs_oxigraph
 def test_a_second_push_changes_nothing(server, local_store):
     first = gsp.push(local_store, server.store_url)
     after_one = server_counts(server.query_url)
