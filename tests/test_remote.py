@@ -304,6 +304,34 @@ def test_query_on_an_unreachable_endpoint_is_one_line(tmp_path):
     assert r.exit_code == 1 and "E600" in r.output and "\n" not in r.output.strip()
 
 
+class _Silent(http.server.BaseHTTPRequestHandler):
+    """Takes the request and does not answer until released (a query that runs long)."""
+
+    release = threading.Event()
+
+    def do_POST(self):  # noqa: N802
+        _read_body(self)
+        type(self).release.wait(30)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_remote_query_past_its_timeout_stops_with_an_error():
+    _Silent.release = threading.Event()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Silent)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/query"
+        r = run("query", "chapters", "--endpoint", url, "--timeout", "0.2")
+        assert r.exit_code == 1
+        assert "E604" in r.output and "\n" not in r.output.strip()
+    finally:
+        _Silent.release.set()
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.mark.parametrize("args, code", [
     (["push", "--endpoint", "localhost:7878/store"], "E605"),
     (["query", "chapters", "--endpoint", "ftp://x/query"], "E605"),
