@@ -106,3 +106,20 @@ def _killed_push_heals(s: VirtuosoServer, local_store) -> None:  # noqa: F811
         assert counts(s.query_url) == local_counts(local_store)
     finally:
         s.stop()
+
+
+def test_prune_deletes_only_plans_gone_locally(tmp_path, local_store):  # noqa: F811
+    from plankg.pipeline import parse_file
+
+    small = tmp_path / "small"
+    with Store(small) as st:
+        st.load_plans([parse_file(plan_files()[0])], ontology=True)
+    with private_dir() as d:
+        s = VirtuosoServer(d / "v").start()
+        try:
+            gsp.push(local_store, s.store_url, auth=AUTH)
+            report = gsp.push(small, s.store_url, auth=AUTH, prune=True)
+            assert set(counts(s.query_url)) == set(local_counts(small))
+            assert len(report.pruned) == len(local_counts(local_store)) - len(local_counts(small))
+        finally:
+            s.stop()
