@@ -276,8 +276,8 @@ def push(store_path: str | os.PathLike | None, endpoint: str, *,
         pusher = _Pusher(endpoint, auth, retries, timeout, on_retry)
         try:
             if graphs:
-                # one cheap request first: it fails fast on a wrong URL and lets digest
-                # auth learn its challenge before any streamed body goes out
+                # one cheap request first, so that digest auth has the server's
+                # challenge before the first body goes out (which is then sent once)
                 pusher.exists(graphs[0])
             for g in graphs:
                 try:
