@@ -25,6 +25,8 @@ RANKS = {
     "store": 6,
     "warm": 7, "cli": 7, "fastpath": 7,
     "workbench": 7,  # compare, export, report, notebook API over the store
+    "remote": 7,     # push to / query a SPARQL server (httpx)
+    "diff": 7,       # meaning-level diff of two plans (pipeline or store)
 }
 
 

@@ -300,9 +300,20 @@ def load(files: tuple[Path, ...], store: Path | None, jobs: int, quiet: bool) ->
 @click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
 @click.option("--no-cache", is_flag=True,
               help="Evaluate even when the store's result cache holds this query's result.")
+@click.option("--endpoint", metavar="URL",
+              help="Run on this remote SPARQL endpoint instead of the store "
+                   "(Oxigraph server: http://HOST:PORT/query).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="With --endpoint: seconds to wait for the answer [default: 60].")
+@click.option("--user", metavar="U", help="With --endpoint: user name for the server.")
+@click.option("--password-env", metavar="VAR",
+              help="With --endpoint: environment variable holding the password "
+                   "[default: PLANKG_PASSWORD].")
 @_errors_to_click
 def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
-          list_: bool, no_cache: bool) -> None:
+          list_: bool, no_cache: bool, endpoint: str | None = None,
+          timeout: float | None = None, user: str | None = None,
+          password_env: str | None = None) -> None:
     """Run QUERY: a name from queries/ (indicators), a .rq file, or inline SPARQL.
 
     Queries see the union of every plan's graph and the ontology graph; the usual
@@ -320,6 +331,14 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
         _out("".join(f"{n.ljust(width)}  {s}\n" for n, s in names.items()))
         return
     _name, sparql = resolve(query)
+    if endpoint:
+        from plankg.remote.endpoint import execute_remote
+        from plankg.remote.http import Auth
+
+        auth = Auth.from_options(user, password_env)
+        _out(execute_remote(sparql, endpoint, fmt, auth=auth,
+                            timeout=60.0 if timeout is None else timeout), output)
+        return
     _out(execute(sparql, fmt, store, use_cache=not no_cache), output)
 
 
@@ -399,6 +418,73 @@ def validate(store: Path | None) -> None:
     if not conforms:
         raise PlanKGError.make("E500", path=str(path),
                                reason="the graph does not conform to the shapes (report above)")
+
+
+@main.command()
+@store_option
+@click.option("--endpoint", required=True, metavar="URL",
+              help="SPARQL 1.1 Graph Store Protocol endpoint "
+                   "(Oxigraph server: http://HOST:PORT/store).")
+@click.option("--plan", "plans", multiple=True, metavar="ID",
+              help="Push only this plan (repeatable); the ontology graph always goes.")
+@click.option("--prune", is_flag=True,
+              help="Delete the server's plan graphs that are not in the local store.")
+@click.option("--user", metavar="U", help="User name for the server.")
+@click.option("--password-env", metavar="VAR",
+              help="Environment variable holding the password [default: PLANKG_PASSWORD].")
+@click.option("--query-endpoint", metavar="URL",
+              help="The server's SPARQL query endpoint, for --prune "
+                   "[default: found from --endpoint for Oxigraph, Fuseki, Virtuoso].")
+@click.option("--retries", type=click.IntRange(0), default=5, show_default=True,
+              help="Retries per graph on connection errors and 5xx answers.")
+@_errors_to_click
+def push(store: Path | None, endpoint: str, plans: tuple[str, ...], prune: bool,
+         user: str | None, password_env: str | None, query_endpoint: str | None,
+         retries: int) -> None:
+    """Send each plan's named graph (and the ontology graph) to a SPARQL server.
+
+    One PUT per graph, so pushing again leaves the server as after one push, and a
+    push that stopped half way is finished by running it again. A plan removed
+    locally stays on the server unless --prune is given.
+    """
+    from plankg.remote.gsp import push as push_graphs, short
+    from plankg.remote.http import Auth
+
+    auth = Auth.from_options(user, password_env)
+    report = push_graphs(store, endpoint, plan_ids=plans, prune=prune, auth=auth,
+                         retries=retries, query_endpoint=query_endpoint,
+                         on_retry=lambda n, why: click.echo(
+                             f"retrying ({n + 1}): {why}", err=True))
+    for g in report.pruned:
+        click.echo(f"pruned {short(g)}", err=True)
+    click.echo(f"{len(report.sent)} graph(s), {report.triples} triples pushed to "
+               f"{endpoint}" + (f"; {len(report.pruned)} pruned" if prune else ""), err=True)
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of stdout.")
+@_errors_to_click
+def diff_command(old: str, new: str, store: Path | None, fmt: str,
+                 output: Path | None) -> None:
+    """What changed from plan OLD to plan NEW, by meaning, not by line.
+
+    OLD and NEW are plan files or plan ids in the store. Chapters, sections, key
+    tasks, 专栏, projects, indicators and service items are aligned by content: rows
+    say what was added, removed, renamed or changed (one row a field; csv columns
+    kind,change,old,new,field,oldValue,newValue). A reformatted copy of a plan gives
+    only `plan` rows (its source file).
+    """
+    from plankg.diff.align import diff, format_rows
+    from plankg.diff.facts import load
+
+    a, b = load(old, store), load(new, store)
+    _out(format_rows(diff(a, b), fmt, old=old, new=new), output)
 
 
 def oxigraph_executable() -> str | None:

@@ -45,6 +45,15 @@ MESSAGES = {
     "E703": "cannot plot: {reason}",
     "E704": "missing optional package: {reason}",
     "E705": "bad option: {reason}",
+    # remote servers (push, query --endpoint) and diff
+    "E600": "cannot reach the endpoint: {reason}",
+    "E601": "push incomplete: {reason}",
+    "E602": "the endpoint refused the request: {reason}",
+    "E603": "remote query failed: {reason}",
+    "E604": "remote query timed out: {reason}",
+    "E605": "bad endpoint: {reason}",
+    "E606": "no password: {reason}",
+    "E610": "no such plan: {reason}",
 }
 
 
@@ -68,7 +77,7 @@ class PlanKGError(Exception):
         message = MESSAGES[code].format(**fmt)
         subclass = {"1": InputError, "2": DataFileError, "3": StoreError,
                     "4": QueryError, "5": ValidationError,
-                    "7": WorkbenchError}.get(code[1], cls)
+                    "6": RemoteError, "7": WorkbenchError}.get(code[1], cls)
         return subclass(message, code=code, path=path, line=line, column=column)
 
     def __str__(self) -> str:
@@ -105,3 +114,6 @@ class ValidationError(PlanKGError):
 
 class WorkbenchError(PlanKGError):
     """A compare, export or report request that cannot be served (plankg.workbench)."""
+class RemoteError(PlanKGError):
+    """A remote SPARQL server cannot be reached or refuses (push, query --endpoint), or
+    a plan to diff is not found."""
