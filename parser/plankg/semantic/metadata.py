@@ -110,6 +110,8 @@ def issuer_region(issuer: str | None, title: str | None) -> str | None:
     '上海市'
     >>> issuer_region("江西省人民政府办公厅", "全省养老服务体系建设规划")
     '江西省'
+    >>> issuer_region("内蒙古自治区人民政府办公厅", "自治区“十五五”就业促进规划")
+    '内蒙古自治区'
     """
     issuer = re.sub(r"\s+", "", issuer or "")
     t = re.sub(r"\s+", "", title or "")
@@ -118,13 +120,17 @@ def issuer_region(issuer: str | None, title: str | None) -> str | None:
     best = None
     for m in _REGION_SUFFIX.finditer(t[:16]):
         cand = t[:m.end()]
+        if _REGION_SUFFIX.fullmatch(cand) or cand[0] in "全本我各":
+            continue  # 自治区“十五五”…, 全省…: not a name
         if len(cand) >= 2 and cand in issuer:
             best = cand
     if best:
         return best
-    m = re.match(r"^(?P<r>[\u4e00-\u9fff]{2,20}?(?:自治区|特别行政区|省|自治州|地区|盟|市|州|自治县|县|区|旗))"
-                 r"(?:人民政府|政府|人大|党委|委员会|[\u4e00-\u9fff]{0,12}(?:委|局|厅|办公室|办))", issuer)
-    return m.group("r") if m else None
+    # the government's own region (上海市闵行区人民政府办公室 → 上海市闵行区), else the
+    # first region name of a department (上海市发展和改革委员会 → 上海市)
+    names = r"^(?P<r>[\u4e00-\u9fff]{1,20}?(?:自治区|特别行政区|省|自治州|地区|盟|市|州|自治县|县|区|旗))"
+    m = re.match(names + r"(?:人民政府|政府|人大|党委)", issuer) or re.match(names, issuer)
+    return m.group("r") if m and len(m.group("r")) >= 2 else None
 
 
 def envelope_metadata(fields: dict[str, str], meta: dict[str, Any], title: str | None) -> dict[str, Any]:

@@ -254,6 +254,9 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
     """Find a notice title within the first lines from ``i`` and the notice below it."""
     found = None
     for k in range(i, min(len(lines), i + 4)):
+        t = lines[k].text
+        if R.doc_number.fullmatch(t.replace(" ", "")) or R.before_title.match(t):
+            continue  # a letterhead or number above the title
         for m_ in range(3):
             if k + m_ >= len(lines):
                 break
@@ -264,11 +267,7 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
             if m:
                 found = (k, k + m_, m)
                 break
-        if found:
-            break
-        t = lines[k].text
-        if not (R.doc_number.fullmatch(t.replace(" ", "")) or R.before_title.match(t)):
-            return  # something else comes first: not a notice
+        break  # the first other line is the notice's title, or there is no notice
     if not found:
         return
     k, last, m = found
@@ -280,7 +279,8 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
     env.fields["notice_plan"] = plan
     env.spans["notice_plan"] = (lines[k].start, lines[last].end)
     if m.group("issuer").strip():
-        env.fields["notice_issuer"] = re.sub(r"\s+", "", m.group("issuer"))
+        env.fields["notice_issuer"] = re.sub(r"^#+|\s+", "", m.group("issuer"))
+        env.spans["notice_issuer"] = (lines[k].start, lines[last].end)
     for line in lines[i:k]:
         if R.doc_number.fullmatch(line.text.replace(" ", "")):
             env.fields.setdefault("notice_doc_number", line.text.replace(" ", ""))
@@ -374,7 +374,7 @@ def _settle(env: Envelope, R: Rules) -> None:
             f["fm_notice_title"] = fm_title
             f["fm_plan"] = _plan_title(m.group("plan"))
             f.setdefault("fm_notice_issuer", re.sub(r"\s+", "", m.group("issuer")))
-            sp["fm_notice_title"] = sp["fm_plan"] = sp["fm_title"]
+            sp["fm_notice_title"] = sp["fm_plan"] = sp["fm_notice_issuer"] = sp["fm_title"]
         else:
             f["fm_plan"] = fm_title.strip()
             sp["fm_plan"] = sp["fm_title"]
