@@ -214,12 +214,35 @@ def find_envelope(text: str, R: Rules | None = None) -> Envelope:
     """Front matter, notice and print record of a normalised plan text (see module doc)."""
     R = R or rules()
     env = Envelope()
-    lines = split_lines(text)
-    i = _front_matter(lines, R, env)
-    _notice(lines, i, R, env)
-    _trailer(lines, R, env)
+    # only the head and the tail of a long plan can be envelope: split just those
+    head_end = _nth_line_end(text, 2 * (R.fm_max_lines + R.max_lines) + 40, _HEAD_CHARS)
+    head = split_lines(text[:head_end])
+    if head_end < len(text) and head and head[-1].end == head_end:
+        head.pop()  # a line cut by the window
+    i = _front_matter(head, R, env)
+    _notice(head, i, R, env)
+    t0 = max(0, len(text) - _TAIL_CHARS)
+    tail = [Line(l.text, l.start + t0, l.end + t0, l.no) for l in split_lines(text[t0:])]
+    if t0 and tail and text[t0 - 1] != "\n":
+        tail.pop(0)  # a line cut by the window
+    _trailer(tail, R, env)
     _settle(env, R)
     return env
+
+
+_HEAD_CHARS = 20000
+_TAIL_CHARS = 3000
+
+
+def _nth_line_end(text: str, n: int, cap: int) -> int:
+    """Offset after the ``n``-th line break (at most ``cap``, at most the text's end)."""
+    pos = 0
+    for _ in range(n):
+        k = text.find("\n", pos, cap)
+        if k < 0:
+            return min(len(text), cap)
+        pos = k + 1
+    return pos
 
 
 def _front_matter(lines: list[Line], R: Rules, env: Envelope) -> int:
