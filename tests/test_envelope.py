@@ -31,7 +31,7 @@ from plankg.structure.normalize import normalize
 
 HERE = Path(__file__).parent
 FIX = HERE / "fixtures" / "envelope"
-FIXTURES = sorted(FIX.glob("*.txt"))
+FIXTURES = sorted(p for p in FIX.glob("*.*") if p.suffix in (".txt", ".html"))
 # ../shared from the repository root; PLANKG_REAL_CORPUS points elsewhere (a worktree)
 REAL = Path(os.environ.get("PLANKG_REAL_CORPUS") or HERE.parents[1] / "shared" / "corpus" / "real")
 SOURCES = REAL / "SOURCES.md"

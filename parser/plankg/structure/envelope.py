@@ -74,6 +74,7 @@ class Rules:
     iso_date: re.Pattern
     trailer: tuple[re.Pattern, ...]
     trailer_max: int
+    info: re.Pattern      # one "key：value" pair of a page's information block
 
 
 def load_rules(path: Path) -> Rules:
@@ -120,9 +121,31 @@ def load_rules(path: Path) -> Rules:
             date=date, iso_date=iso,
             trailer=tuple(rx(f"trailer.lines[{i}]", p) for i, p in enumerate(tr["lines"])),
             trailer_max=int(tr["max_lines"]),
+            info=_info_pattern(list(keys) + [str(k) for k in d["info"]["skip"]]),
         )
     except KeyError as e:
         raise bad(f"missing key {e}") from None
+
+
+def _info_pattern(keys: list[str]) -> re.Pattern:
+    alts = "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
+    return re.compile(rf"(?P<key>{alts})\s*[：:]\s*(?P<value>[^\s：:]*)", re.I)
+
+
+def _info_line(line: Line, R: Rules, env: Envelope | None = None) -> bool:
+    """Is ``line`` made of ``key：value`` pairs of an information block? Record its fields."""
+    pairs = list(R.info.finditer(line.text))
+    if not pairs or not line.text.lstrip().startswith(pairs[0].group("key")):
+        return False
+    if env is not None:
+        for m in pairs:
+            target = R.fm_keys.get(m.group("key").lower())
+            value = m.group("value").strip()
+            if target and value:
+                env.fields.setdefault("fm_" + target, value)
+                env.spans.setdefault("fm_" + target, (line.start + m.start("value"),
+                                                      line.start + m.end("value")))
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -276,10 +299,11 @@ def _front_matter(lines: list[Line], R: Rules, env: Envelope) -> int:
 def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
     """Find a notice title within the first lines from ``i`` and the notice below it."""
     found = None
-    for k in range(i, min(len(lines), i + 4)):
+    for k in range(i, min(len(lines), i + 16)):
         t = lines[k].text
-        if R.doc_number.fullmatch(t.replace(" ", "")) or R.before_title.match(t):
-            continue  # a letterhead or number above the title
+        if R.doc_number.fullmatch(t.replace(" ", "")) or R.before_title.match(t) \
+                or _info_line(lines[k], R):
+            continue  # a letterhead, number or page information block above the title
         for m_ in range(3):
             if k + m_ >= len(lines):
                 break
@@ -305,6 +329,7 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
         env.fields["notice_issuer"] = re.sub(r"^#+|\s+", "", m.group("issuer"))
         env.spans["notice_issuer"] = (lines[k].start, lines[last].end)
     for line in lines[i:k]:
+        _info_line(line, R, env)
         if R.doc_number.fullmatch(line.text.replace(" ", "")):
             env.fields.setdefault("notice_doc_number", line.text.replace(" ", ""))
             env.spans.setdefault("notice_doc_number", (line.start, line.end))
@@ -343,6 +368,8 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
         if R.doc_number.fullmatch(t):
             env.fields.setdefault("notice_doc_number", t)
             env.spans.setdefault("notice_doc_number", (line.start, line.end))
+        elif _info_line(line, R, env):
+            pass
         elif R.attachment.match(line.text):
             rest = R.attachment.sub("", line.text).strip()
             if rest:
