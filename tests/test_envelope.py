@@ -172,6 +172,25 @@ def test_notice_title_alone_is_masked():
     assert env.mask(text).split() == ["甲县“十五五”规划", "一、总体要求"]
 
 
+def test_signature_and_date_on_one_line_and_an_attachment_mark():
+    text = ("甲省人民政府办公厅关于印发甲省\n“十五五”托育规划的通知\n各市人民政府：\n"
+            "现予印发，请认真贯彻落实。\n甲省人民政府办公厅 2025年3月8日\n附件\n"
+            "甲省“十五五”托育规划\n一、总体要求\n")
+    env = find_envelope(text)
+    assert (env.fields["issuer"], env.fields["signed"]) == ("甲省人民政府办公厅", "2025-03-08")
+    assert env.fields["title"] == "甲省“十五五”托育规划"
+    assert env.mask(text).split() == ["甲省“十五五”托育规划", "一、总体要求"]
+
+
+def test_notice_without_a_date_ends_after_its_signature():
+    text = ("乙市人民政府关于印发《乙市“十五五”教育规划》的通知\n各区人民政府：\n"
+            "现将《乙市“十五五”教育规划》印发给你们，请认真贯彻执行。\n特此通知。\n"
+            "乙市人民政府\n乙市“十五五”教育规划\n一、发展基础\n")
+    env = find_envelope(text)
+    assert env.fields["issuer"] == "乙市人民政府" and "signed" not in env.fields
+    assert env.mask(text).split() == ["乙市“十五五”教育规划", "一、发展基础"]
+
+
 def test_notice_deep_in_the_text_is_not_an_envelope():
     text = "甲县“十五五”规划\n根据《乙省人民政府关于印发乙省规划的通知》，现将有关事项通知如下。\n"
     assert not find_envelope(text)

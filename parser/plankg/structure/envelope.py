@@ -65,6 +65,7 @@ class Rules:
     body: re.Pattern
     addressees: re.Pattern
     attachment: re.Pattern
+    attachment_mark: re.Pattern
     public_note: re.Pattern
     issuer: re.Pattern
     max_lines: int
@@ -114,6 +115,7 @@ def load_rules(path: Path) -> Rules:
             title=title, before_title=rx("notice.before_title", no["before_title"]),
             body=rx("notice.body", no["body"]), addressees=rx("notice.addressees", no["addressees"]),
             attachment=rx("notice.attachment", no["attachment"]),
+            attachment_mark=rx("notice.attachment_mark", no["attachment_mark"]),
             public_note=rx("notice.public_note", no["public_note"]),
             issuer=rx("notice.issuer", no["issuer"]),
             max_lines=int(no["max_lines"]), max_chars=int(no["max_chars"]),
@@ -344,7 +346,7 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
         t = lines[j].text
         if _plain(t) == _plain(plan) or heading.heading_for(t):
             break
-        if parse_date(t, R):
+        if parse_date(t, R) or _signed_line(t, R):
             date_at = j
             break
         if R.body.search(t):
@@ -353,7 +355,8 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
         j += 1
     if date_at is not None:
         end = date_at
-        while end + 1 < len(lines) and R.public_note.match(lines[end + 1].text):
+        while end + 1 < len(lines) and (R.public_note.match(lines[end + 1].text)
+                                        or R.attachment_mark.match(lines[end + 1].text)):
             end += 1
     elif last_body is not None:
         end = last_body
@@ -374,19 +377,35 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
             rest = R.attachment.sub("", line.text).strip()
             if rest:
                 env.fields.setdefault("attachment", _plan_title(rest))
+    signers: list[Line] = []
     if date_at is not None:
-        env.fields["signed"] = parse_date(lines[date_at].text, R) or ""
-        env.spans["signed"] = (lines[date_at].start, lines[date_at].end)
+        dl = lines[date_at]
+        one_line = _signed_line(dl.text, R)
+        if one_line:  # "湖北省人民政府办公厅 2025年3月8日" on one line
+            who, when = one_line
+            env.fields["signature"] = who
+            env.spans["signature"] = (dl.start, dl.start + len(dl.text) - len(when))
+            env.fields["signed"] = parse_date(when, R) or ""
+        else:
+            env.fields["signed"] = parse_date(dl.text, R) or ""
+        env.spans["signed"] = (dl.start, dl.end)
     # the signature: issuer lines right above the date (or right after the last sentence)
     sign_end = date_at if date_at is not None else end + 1
-    signers: list[Line] = []
     p = sign_end - 1
     while p > last and R.issuer.match(lines[p].text) and not R.addressees.match(lines[p].text):
         signers.insert(0, lines[p])
         p -= 1
-    if signers:
+    if signers and "signature" not in env.fields:
         env.fields["signature"] = "、".join(re.sub(r"\s+", "", l.text) for l in signers)
         env.spans["signature"] = (signers[0].start, signers[-1].end)
+
+
+def _signed_line(t: str, R: Rules) -> tuple[str, str] | None:
+    """``(issuer, date)`` of a signature and date on one line, else None."""
+    m = re.match(r"^(?P<who>\S.*?)\s+(?P<when>\S+年\S+月\S+日)$", t)
+    if m and R.issuer.match(m.group("who").replace(" ", "")) and parse_date(m.group("when"), R):
+        return m.group("who").replace(" ", ""), m.group("when")
+    return None
 
 
 def _trailer(lines: list[Line], R: Rules, env: Envelope) -> None:
