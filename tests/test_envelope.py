@@ -182,6 +182,21 @@ def test_signature_and_date_on_one_line_and_an_attachment_mark():
     assert env.mask(text).split() == ["甲省“十五五”托育规划", "一、总体要求"]
 
 
+def test_attachment_line_with_the_plan_title_after_the_date():
+    text = ("丙县人民政府关于印发《丙县“十五五”规划》的通知\n各乡镇人民政府：\n现印发给你们。\n"
+            "丙县人民政府\n2026年5月6日\n附件：丙县“十五五”规划\n一、发展基础\n")
+    env = find_envelope(text)
+    assert env.mask(text).split() == ["一、发展基础"]
+    assert env.fields["title"] == "丙县“十五五”规划"
+
+
+def test_markdown_title_after_front_matter_is_masked():
+    text = "---\n标题: 丁市“十五五”规划\n---\n# 丁市“十五五”规划\n一、发展基础\n"
+    env = find_envelope(text)
+    assert env.mask(text).split() == ["一、发展基础"]
+    assert env.fields["title"] == "丁市“十五五”规划"
+
+
 def test_notice_without_a_date_ends_after_its_signature():
     text = ("乙市人民政府关于印发《乙市“十五五”教育规划》的通知\n各区人民政府：\n"
             "现将《乙市“十五五”教育规划》印发给你们，请认真贯彻执行。\n特此通知。\n"

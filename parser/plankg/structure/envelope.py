@@ -246,6 +246,10 @@ def find_envelope(text: str, R: Rules | None = None) -> Envelope:
         head.pop()  # a line cut by the window
     i = _front_matter(head, R, env)
     _notice(head, i, R, env)
+    if "front_matter" in env.parts and "notice" not in env.parts and i < len(head) \
+            and head[i].text.startswith("#"):
+        # the index's markdown title line repeats its front matter's 标题
+        env.ranges[-1] = (env.ranges[-1][0], head[i].end)
     t0 = max(0, len(text) - _TAIL_CHARS)
     tail = [Line(l.text, l.start + t0, l.end + t0, l.no) for l in split_lines(text[t0:])]
     if t0 and tail and text[t0 - 1] != "\n":
@@ -356,7 +360,9 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
     if date_at is not None:
         end = date_at
         while end + 1 < len(lines) and (R.public_note.match(lines[end + 1].text)
-                                        or R.attachment_mark.match(lines[end + 1].text)):
+                                        or R.attachment_mark.match(lines[end + 1].text)
+                                        or R.attachment.match(lines[end + 1].text)
+                                        and len(lines[end + 1].text) <= 80):
             end += 1
     elif last_body is not None:
         end = last_body
