@@ -312,3 +312,34 @@ def test_plans_query_on_real_plans():
         row = rows[Path(s["file"]).stem]
         assert (row["title"], row["issuer"], row["docNumber"], row["issued"]) == \
             (s["title"], s["issuer"], s["doc_number"], s["issued"])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mangled_envelopes_never_fail(seed):
+    """Seeded fuzz: drop, repeat and swap lines of the fixtures' heads; the envelope is
+    found or not, but it never raises, never masks past the text, and keeps line breaks."""
+    import random
+    rnd = random.Random(seed)
+    path = FIXTURES[seed % len(FIXTURES)]
+    text, _ = normalize(path.read_text(encoding="utf-8"))
+    lines = text.split("\n")
+    head = lines[:25]
+    for _ in range(rnd.randint(1, 6)):
+        op, k = rnd.choice("drop dup swap cut".split()), rnd.randrange(len(head))
+        if op == "drop" and len(head) > 1:
+            head.pop(k)
+        elif op == "dup":
+            head.insert(k, head[k])
+        elif op == "swap":
+            j = rnd.randrange(len(head))
+            head[k], head[j] = head[j], head[k]
+        else:
+            head[k] = head[k][: rnd.randrange(len(head[k]) + 1)]
+    mangled = "\n".join(head + lines[25:])
+    env = find_envelope(mangled)
+    masked = env.mask(mangled)
+    assert len(masked) == len(mangled) and masked.count("\n") == mangled.count("\n")
+    for s, e in env.ranges:
+        assert 0 <= s <= e <= len(mangled)
+    for key in ("issued", "signed"):
+        assert env.fields.get(key) is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", env.fields[key])
