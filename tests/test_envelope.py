@@ -197,6 +197,15 @@ def test_markdown_title_after_front_matter_is_masked():
     assert env.fields["title"] == "丁市“十五五”规划"
 
 
+def test_letterhead_without_wenjian_above_the_title():
+    text = ("戊省人民政府办公厅\n戊政办发〔2025〕12号\n戊省人民政府办公厅关于印发\n"
+            "戊省“十五五”养老服务规划的通知\n各市人民政府：\n现将《戊省“十五五”养老服务规划》"
+            "印发给你们。\n戊省人民政府办公厅\n2025年4月1日\n戊省“十五五”养老服务规划\n一、总体要求\n")
+    env = find_envelope(text)
+    assert env.fields["doc_number"] == "戊政办发〔2025〕12号"
+    assert env.mask(text).split() == ["戊省“十五五”养老服务规划", "一、总体要求"]
+
+
 def test_notice_without_a_date_ends_after_its_signature():
     text = ("乙市人民政府关于印发《乙市“十五五”教育规划》的通知\n各区人民政府：\n"
             "现将《乙市“十五五”教育规划》印发给你们，请认真贯彻执行。\n特此通知。\n"

@@ -308,7 +308,7 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
     for k in range(i, min(len(lines), i + 16)):
         t = lines[k].text
         if R.doc_number.fullmatch(t.replace(" ", "")) or R.before_title.match(t) \
-                or _info_line(lines[k], R):
+                or R.issuer.match(t.replace(" ", "")) or _info_line(lines[k], R):
             continue  # a letterhead, number or page information block above the title
         for m_ in range(3):
             if k + m_ >= len(lines):
