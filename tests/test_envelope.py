@@ -206,6 +206,17 @@ def test_letterhead_without_wenjian_above_the_title():
     assert env.mask(text).split() == ["戊省“十五五”养老服务规划", "一、总体要求"]
 
 
+def test_notice_without_a_date_does_not_run_into_the_plan():
+    """The plan's title (named differently from the notice) stops the notice, so a
+    notice-like sentence in the plan's preamble is not taken for the notice's."""
+    text = ("己市人民政府关于印发《己市养老规划》的通知\n各区人民政府：\n现印发给你们。\n"
+            "己市养老服务体系建设规划（2026—2030年）\n为推进养老服务发展，经市政府同意，请认真贯彻执行。\n"
+            "一、总体要求\n")
+    env = find_envelope(text)
+    assert env.mask(text).split()[:2] == ["己市养老服务体系建设规划（2026—2030年）",
+                                          "为推进养老服务发展，经市政府同意，请认真贯彻执行。"]
+
+
 def test_notice_without_a_date_ends_after_its_signature():
     text = ("乙市人民政府关于印发《乙市“十五五”教育规划》的通知\n各区人民政府：\n"
             "现将《乙市“十五五”教育规划》印发给你们，请认真贯彻执行。\n特此通知。\n"

@@ -64,6 +64,7 @@ class Rules:
     before_title: re.Pattern
     body: re.Pattern
     addressees: re.Pattern
+    plan_title: re.Pattern
     attachment: re.Pattern
     attachment_mark: re.Pattern
     public_note: re.Pattern
@@ -114,6 +115,7 @@ def load_rules(path: Path) -> Rules:
             fm_keys=keys, fm_max_lines=int(fm["max_lines"]), fm_after=rx("front_matter.after", fm["after"]),
             title=title, before_title=rx("notice.before_title", no["before_title"]),
             body=rx("notice.body", no["body"]), addressees=rx("notice.addressees", no["addressees"]),
+            plan_title=rx("notice.plan_title", no["plan_title"]),
             attachment=rx("notice.attachment", no["attachment"]),
             attachment_mark=rx("notice.attachment_mark", no["attachment_mark"]),
             public_note=rx("notice.public_note", no["public_note"]),
@@ -343,20 +345,26 @@ def _notice(lines: list[Line], i: int, R: Rules, env: Envelope) -> None:
     # the notice runs to its date (and a public note after it), or else to its last
     # sentence that only a notice says and the signature lines after that
     heading = structure()
-    j, chars = last + 1, 0
     end = last
     last_body = date_at = None
-    while j < len(lines) and j <= last + R.max_lines and chars <= R.max_chars:
-        t = lines[j].text
-        if _plain(t) == _plain(plan) or heading.heading_for(t):
+    # first look for the date; without one, the notice ends at its last notice sentence
+    # before anything that looks like the plan's own title
+    for looking_for_date in (True, False):
+        j, chars = last + 1, 0
+        while j < len(lines) and j <= last + R.max_lines and chars <= R.max_chars:
+            t = lines[j].text
+            if _plain(t) == _plain(plan) or heading.heading_for(t) \
+                    or not looking_for_date and R.plan_title.match(t):
+                break
+            if looking_for_date and (parse_date(t, R) or _signed_line(t, R)):
+                date_at = j
+                break
+            if not looking_for_date and R.body.search(t):
+                last_body = j
+            chars += len(t)
+            j += 1
+        if date_at is not None:
             break
-        if parse_date(t, R) or _signed_line(t, R):
-            date_at = j
-            break
-        if R.body.search(t):
-            last_body = j
-        chars += len(t)
-        j += 1
     if date_at is not None:
         end = date_at
         while end + 1 < len(lines) and (R.public_note.match(lines[end + 1].text)
