@@ -94,12 +94,12 @@ def test_plans_query_on_fixtures():
     store = Store.in_memory()
     plans = [parse_file(p, semantic=False) for p in FIXTURES]
     store.load_plans(plans)
-    rows = {r["plan"]: r for r in _plans_rows(store)}
+    rows = {r["planId"]: r for r in _plans_rows(store)}
     assert len(rows) == len(plans)
     for path, plan in zip(FIXTURES, plans):
         want = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
         row = rows[plan.id]
-        assert row["iri"].endswith("/plan/" + plan.id)
+        assert row["plan"].endswith("/plan/" + plan.id)
         assert (row["title"], row["region"]) == (want["title"], want["region"])
         assert row["issuer"] == (want["issuer"] or "")
         assert row["docNumber"] == (want["doc_number"] or "")
@@ -326,7 +326,7 @@ def test_plans_query_on_real_plans():
     store = Store.in_memory()
     sources = _sources()
     store.load_plans([parse_file(REAL / r["file"], semantic=False) for r in sources])
-    rows = {r["plan"]: r for r in _plans_rows(store)}
+    rows = {r["planId"]: r for r in _plans_rows(store)}
     assert len(rows) == len(sources)
     for s in sources:
         row = rows[Path(s["file"]).stem]

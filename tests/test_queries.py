@@ -108,7 +108,7 @@ def test_shared_regions_do_not_duplicate_rows(name):
     if name in ("aligned_indicators",):  # ?sharedBy counts plans: 1 vs 2
         rows1 = [r[:-1] for r in rows1]
         rows2 = [r[:-1] for r in rows2]
-    if name == "plans":  # one row a plan: the two copies differ in ?plan and ?iri only
+    if name == "plans":  # one row a plan: the two copies differ in ?plan and ?planId only
         rows1 = [r[1:-1] for r in rows1]
         rows2 = [r[1:-1] for r in rows2]
     assert sorted(rows2) == sorted(rows1 + rows1)
