@@ -61,7 +61,8 @@ def parse_source(src: Any, *, semantic: bool = True) -> Plan:
     # the notice and front matter around the plan are blanked out: metadata, not body
     envelope = find_envelope(norm)
     norm = envelope.mask(norm)
-    blocks = split_blocks(norm, warnings, P, hints=getattr(src, "headings", ()))
+    hints = [h for h in getattr(src, "headings", ()) if not envelope.is_title(h[0])]
+    blocks = split_blocks(norm, warnings, P, hints=hints)
     root = build_tree(blocks, warnings, P)
     _refine_item_spans(root, norm)
     title = envelope.fields.get("title") or root.title

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -185,6 +186,17 @@ class Envelope:
             pos = e
         out.append(text[pos:])
         return "".join(out)
+
+    def is_title(self, text: str) -> bool:
+        """Is ``text`` the plan's title as the envelope names it (a reader's heading hint
+        for it is the document's title, not a chapter)?
+
+        >>> Envelope(fields={"title": "甲县“十五五”规划"}).is_title("甲县“十五五” 规划")
+        True
+        """
+        title = self.fields.get("title")
+        return bool(title) and _plain(unicodedata.normalize("NFKC", text)) == \
+            _plain(unicodedata.normalize("NFKC", title))
 
     def to_dict(self, to_source: Callable[[tuple[int, int]], tuple[int, int]] | None = None
                 ) -> dict[str, Any]:
