@@ -9,6 +9,7 @@ date of five real plans, read at test time; the plans' text never enters the pro
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -363,3 +364,54 @@ def test_mangled_envelopes_never_fail(seed):
         assert 0 <= s <= e <= len(mangled)
     for key in ("issued", "signed"):
         assert env.fields.get(key) is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", env.fields[key])
+
+
+def _notice_pdf(lines: list[str]) -> bytes:
+    """A PDF of ``lines`` as a printed notice: the notice on page 1, the plan from page 2,
+    each line drawn where a typesetter would put it (titles centred, signature right)."""
+    import io as _io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = _io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    y = A4[1] - 80
+    for line in lines:
+        if line == "<page>":
+            c.showPage()
+            y = A4[1] - 80
+            continue
+        c.setFont("STSong-Light", 12)
+        if line.endswith(("通知", "规划")) or re.fullmatch(r"\S+〔\d{4}〕\d+号", line):
+            c.drawCentredString(A4[0] / 2, y, line)
+        elif re.search(r"人民政府办公厅$|[年月日]$", line):
+            c.drawRightString(A4[0] - 80, y, line)
+        else:
+            c.drawString(80, y, line)
+        y -= 22
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("reportlab") is None
+                    or importlib.util.find_spec("pdfplumber") is None,
+                    reason="reportlab and pdfplumber are needed to write and read a PDF")
+def test_notice_in_a_pdf(tmp_path):
+    """The same envelope read from a PDF's extracted text: a notice page, then the plan."""
+    lines = ["辛政办发〔2026〕4号", "辛省人民政府办公厅关于印发", "辛省“十五五”托育服务规划的通知",
+             "各市人民政府，省政府各部门：", "经省人民政府同意，现将《辛省“十五五”托育服务规划》",
+             "印发给你们，请认真贯彻执行。", "辛省人民政府办公厅", "2026年3月2日", "<page>",
+             "辛省“十五五”托育服务规划", "一、发展基础", "全省托位总数达到12万个，覆盖率稳步提高。",
+             "二、主要任务", "扩大普惠托育供给。新建普惠托育机构300家。"]
+    path = tmp_path / "xin-notice.pdf"
+    path.write_bytes(_notice_pdf(lines))
+    plan = parse_file(path, semantic=False)
+    assert (plan.meta["issuer"], plan.meta["doc_number"], plan.meta["issued"]) == \
+        ("辛省人民政府办公厅", "辛政办发〔2026〕4号", "2026-03-02")
+    assert plan.meta["title"] == "辛省“十五五”托育服务规划"
+    assert [c.title for c in plan.root.find(Kind.CHAPTER)] == ["发展基础", "主要任务"]
+    assert plan.root.find(Kind.UNKNOWN) == []
