@@ -109,6 +109,17 @@ def test_plans_query_on_fixtures():
         assert (row["periodStart"], row["periodEnd"]) == tuple(str(y) for y in want["period"])
 
 
+def test_report_shows_issuer_number_and_date(tmp_path):
+    store = tmp_path / "store"
+    r = CliRunner().invoke(main, ["load", str(FIX / "d_jiaojiang_conflict.txt"), "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "report.html"
+    r = CliRunner().invoke(main, ["report", "d_jiaojiang_conflict", "--store", str(store), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "台州市椒江区人民政府办公室 椒政办发〔2026〕21号 · 2026-07-06" in page
+
+
 def test_issued_is_an_xsd_date():
     plan = parse_file(FIX / "d_jiaojiang_conflict.txt", semantic=False)
     nq = plan_nquads(plan).decode("utf-8")
