@@ -5,8 +5,9 @@ addressees, ``现将《…》印发给你们，请认真贯彻执行。``, the i
 sometimes ``（此件公开发布）``, a document number ``沪府办发〔2026〕15号``), and a plan
 taken from an index arrives under a YAML front matter block (``---`` … ``标题:``,
 ``文号:``, ``发布单位:``, ``发布日期:`` … ``---``, then ``>`` provenance lines). Neither is
-part of the plan: :func:`find_envelope` finds both (and the print record, 抄送/印发, that
-some files end with) in the normalised text and returns
+part of the plan: :func:`find_envelope` finds both (and the plan's own cover lines under
+its title — the body that drew it up, a date — and the print record, 抄送/印发, that some
+files end with) in the normalised text and returns
 
 * ``fields``: what they say about the plan — ``title`` (the plan's, not the notice's),
   ``notice_title``, ``issuer``, ``doc_number`` (as printed), ``issued`` and ``signed``
@@ -78,6 +79,8 @@ class Rules:
     trailer: tuple[re.Pattern, ...]
     trailer_max: int
     info: re.Pattern      # one "key：value" pair of a page's information block
+    month: re.Pattern     # a cover's date without its day
+    cover_title_lines: int
 
 
 def load_rules(path: Path) -> Rules:
@@ -127,6 +130,8 @@ def load_rules(path: Path) -> Rules:
             trailer=tuple(rx(f"trailer.lines[{i}]", p) for i, p in enumerate(tr["lines"])),
             trailer_max=int(tr["max_lines"]),
             info=_info_pattern(list(keys) + [str(k) for k in d["info"]["skip"]]),
+            month=rx("cover.month", d["cover"]["month"]),
+            cover_title_lines=int(d["cover"]["max_title_lines"]),
         )
     except KeyError as e:
         raise bad(f"missing key {e}") from None
@@ -264,6 +269,8 @@ def find_envelope(text: str, R: Rules | None = None) -> Envelope:
             and head[i].text.startswith("#"):
         # the index's markdown title line repeats its front matter's 标题
         env.ranges[-1] = (env.ranges[-1][0], head[i].end)
+    covered = max((e for _, e in env.ranges), default=-1)
+    _cover(head, next((k for k, l in enumerate(head) if l.start > covered), len(head)), R, env)
     t0 = max(0, len(text) - _TAIL_CHARS)
     tail = [Line(l.text, l.start + t0, l.end + t0, l.no) for l in split_lines(text[t0:])]
     if t0 and tail and text[t0 - 1] != "\n":
@@ -434,6 +441,41 @@ def _signed_line(t: str, R: Rules) -> tuple[str, str] | None:
     return None
 
 
+def _cover(lines: list[Line], c: int, R: Rules, env: Envelope) -> None:
+    """The plan's own cover: its title (one or two lines from ``c``), then the drawing-up
+    body and/or a date, each alone on a line. Those lines are masked; the body is the
+    issuer when nothing better names one, a full date the date issued."""
+    if c >= len(lines):
+        return
+    for t in range(1, R.cover_title_lines + 1):
+        title = lines[c:c + t]
+        if len(title) < t or any(len(l.text) > 40 or l.text.endswith(("。", "；", "：", ":"))
+                                 or R.issuer.match(l.text.replace(" ", "")) for l in title):
+            return
+        j = c + t
+        who = when = None
+        while j < len(lines) and j < c + t + 2:
+            x = lines[j].text.replace(" ", "")
+            if who is None and when is None and R.issuer.match(x):
+                who = lines[j]
+            elif when is None and (parse_date(x, R) or R.month.match(x)):
+                when = lines[j]
+            else:
+                break
+            j += 1
+        if who is None and when is None:
+            continue
+        env.parts.append("cover")
+        env.ranges.append((lines[c + t].start, lines[j - 1].end))
+        if who is not None:
+            env.fields["cover_issuer"] = who.text.replace(" ", "")
+            env.spans["cover_issuer"] = (who.start, who.end)
+        if when is not None and parse_date(when.text, R):
+            env.fields["cover_date"] = when.text
+            env.spans["cover_date"] = (when.start, when.end)
+        return
+
+
 def _trailer(lines: list[Line], R: Rules, env: Envelope) -> None:
     """The print record at the very end of a file (抄送：…, …印发)."""
     covered = max((e for _, e in env.ranges), default=-1)
@@ -475,9 +517,9 @@ def _settle(env: Envelope, R: Rules) -> None:
             sp["fm_plan"] = sp["fm_title"]
     pick("title", "notice_plan", "fm_plan", "attachment")
     pick("notice_title", "notice_title", "fm_notice_title")
-    pick("issuer", "signature", "fm_issuer", "notice_issuer", "fm_notice_issuer",
+    pick("issuer", "signature", "fm_issuer", "notice_issuer", "fm_notice_issuer", "cover_issuer",
          conv=lambda v: re.sub(r"\s+", "", v))
     pick("doc_number", "notice_doc_number", "fm_doc_number", conv=lambda v: re.sub(r"\s+", "", v))
-    pick("issued", "fm_issued", "signed", conv=lambda v: parse_date(v, R))
+    pick("issued", "fm_issued", "signed", "cover_date", conv=lambda v: parse_date(v, R))
     pick("signed", "signed", "fm_signed", conv=lambda v: parse_date(v, R))
     env.fields, env.spans = out, spans
