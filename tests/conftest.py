@@ -54,8 +54,13 @@ def obs(value, year, raw=None, comparator="", qualitative=None):
 
 
 def sample_plan(plan_id: str = "sample-sichuan", region: str = "四川省",
-                code: str | None = "510000", column_no: str = "1") -> Plan:
-    """A small plan with one of everything, spans exact in its source text."""
+                code: str | None = "510000", column_no: str = "1",
+                envelope: dict | None = None) -> Plan:
+    """A small plan with one of everything, spans exact in its source text.
+
+    ``envelope``: metadata its notice would give (issuer, doc_number, issued, signed,
+    notice_title), added to ``meta`` as the pipeline adds it.
+    """
     t = _Text()
     title = t.line(f"{region}“十四五”公共服务规划")
     pre = t.line("为推动公共服务高质量发展,编制本规划。")
@@ -154,6 +159,7 @@ def sample_plan(plan_id: str = "sample-sichuan", region: str = "四川省",
     meta = {"title": text[title[0]:title[1]], "region": region, "region_code": code,
             "level": "province", "period_start": 2021, "period_end": 2025,
             "cited": ["“十四五”公共服务规划"]}
+    meta.update(envelope or {})
     return Plan(plan_id, f"/somewhere/{plan_id}.txt", text, "text", "utf-8", "0" * 64,
                 meta, root)
 
@@ -161,7 +167,10 @@ def sample_plan(plan_id: str = "sample-sichuan", region: str = "四川省",
 def sample_plans() -> list[Plan]:
     """Two regions; the second numbers its column 3-1 and has no division code."""
     return [sample_plan(),
-            sample_plan("sample-guizhou", "贵州省", None, column_no="3-1")]
+            sample_plan("sample-guizhou", "贵州省", None, column_no="3-1",
+                        envelope={"issuer": "贵州省人民政府办公厅", "doc_number": "黔府办发〔2021〕9号",
+                                  "issued": "2021-06-30", "signed": "2021-06-28",
+                                  "notice_title": "贵州省人民政府办公厅关于印发《贵州省“十四五”公共服务规划》的通知"})]
 
 
 # A stand-in for ontology/domains.ttl until the ontology lands: just the labels the

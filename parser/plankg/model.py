@@ -9,6 +9,11 @@ a service domain's declared count, ...).
 ``attrs`` by kind (the contract between the parser, the semantic layer and the graph;
 values are JSON-serialisable; absent keys mean "not known"):
 
+* document: ``title_span``; ``envelope`` when the plan came inside a notice or under front
+  matter (``structure/envelope.py``): ``parts`` (``front_matter``/``notice``/``trailer``),
+  ``title``, ``notice_title``, ``issuer``, ``doc_number``, ``issued``/``signed`` (ISO
+  dates), ``spans`` (field → source span), ``ranges`` (the envelope's source spans),
+  ``front_matter`` (every key as written).
 * headings (part/chapter/section/subsection): ``style`` (``"第X章"``, ``"一、"``,
   ``"（一）"``, ``"1."``, ``"（1）"``), ``level`` (int depth, document = 0),
   ``domain`` (one of the nine service domains or None), ``domain_evidence``.
@@ -145,7 +150,8 @@ class Plan:
     format: str             # "text" | "html"
     encoding: str
     sha256: str
-    meta: dict[str, Any]    # title, region, level, period_start, period_end, cited
+    meta: dict[str, Any]    # title, region, level, period_start, period_end, cited;
+    #                         from an envelope: issuer, doc_number, issued, signed, notice_title
     root: Node
     warnings: list[Warning_] = field(default_factory=list)
 

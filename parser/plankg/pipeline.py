@@ -25,7 +25,8 @@ from typing import Any
 
 from plankg import __version__
 from plankg.structure.blocks import split_blocks
-from plankg.semantic.metadata import metadata
+from plankg.structure.envelope import find_envelope
+from plankg.semantic.metadata import envelope_metadata, metadata
 from .model import Kind, Node, Plan, Warning_
 from plankg.structure.normalize import normalize
 from .offsets import OffsetMap
@@ -57,14 +58,23 @@ def parse_source(src: Any, *, semantic: bool = True) -> Plan:
     P = structure()
     warnings: list[Warning_] = []
     norm, nmap = normalize(src.text)
-    blocks = split_blocks(norm, warnings, P, hints=getattr(src, "headings", ()))
+    # the notice and front matter around the plan are blanked out: metadata, not body
+    envelope = find_envelope(norm)
+    norm = envelope.mask(norm)
+    hints = [h for h in getattr(src, "headings", ()) if not envelope.is_title(h[0])]
+    blocks = split_blocks(norm, warnings, P, hints=hints)
     root = build_tree(blocks, warnings, P)
     _refine_item_spans(root, norm)
-    title = root.title
+    title = envelope.fields.get("title") or root.title
+    if envelope and not root.title:
+        root.title = title
     head_text = "\n".join(_preamble_texts(root)) or norm[:5000]
     meta = metadata(title, head_text + "\n" + norm[:5000])
     _fill_years(root, meta)
     to_source = _compose(nmap, src.to_raw)
+    if envelope:
+        meta.update(envelope_metadata(envelope.fields, meta, title))
+        root.attrs["envelope"] = envelope.to_dict(to_source)
     for node in root.walk():
         node.span = to_source(node.span)
     if "title_span" in root.attrs:
@@ -104,6 +114,7 @@ def dump_stage(path: str | os.PathLike, stage: str) -> Any:
     norm, _ = normalize(src.text)
     if stage == "normalize":
         return {"text": norm}
+    norm = find_envelope(norm).mask(norm)
     warnings: list[Warning_] = []
     blocks = split_blocks(norm, warnings, hints=getattr(src, "headings", ()))
     if stage == "blocks":

@@ -95,6 +95,7 @@ _INTEGER = f"<{_XSD}integer>"
 _DECIMAL = f"<{_XSD}decimal>"
 _BOOLEAN = f"<{_XSD}boolean>"
 _GYEAR = f"<{_XSD}gYear>"
+_DATE = f"<{_XSD}date>"
 
 RDF_TYPE = f"<{vocab.RDF}type>"
 RDFS_LABEL = f"<{vocab.RDFS}label>"
@@ -102,6 +103,10 @@ DCT_TITLE = f"<{vocab.DCTERMS}title>"
 DCT_IS_PART_OF = f"<{vocab.DCTERMS}isPartOf>"
 DCT_SPATIAL = f"<{vocab.DCTERMS}spatial>"
 DCT_SOURCE = f"<{vocab.DCTERMS}source>"
+DCT_PUBLISHER = f"<{vocab.DCTERMS}publisher>"
+DCT_IDENTIFIER = f"<{vocab.DCTERMS}identifier>"
+DCT_ISSUED = f"<{vocab.DCTERMS}issued>"
+DCT_CREATED = f"<{vocab.DCTERMS}created>"
 SKOS_CONCEPT = f"<{vocab.SKOS}Concept>"
 SKOS_PREF = f"<{vocab.SKOS}prefLabel>"
 SKOS_ALT = f"<{vocab.SKOS}altLabel>"
@@ -585,6 +590,30 @@ class _Builder:
             self.lit(n, T.evidenceTerm, term)
 
 
+def _envelope_triples(b: "_Builder") -> None:
+    """What the notice and front matter say about the plan (``structure/envelope.py``).
+
+    The issuing body is ``dcterms:publisher``, an ``org:Organization`` with the IRI
+    pattern of departments (``ID/org/{region}/{name}``); the document number as printed
+    is ``dcterms:identifier``; the date issued ``dcterms:issued`` and the notice's own
+    date ``dcterms:created``, both ``xsd:date``; the notice's title ``pk:noticeTitle``.
+    A plan without an envelope gets none of these.
+    """
+    meta, p = b.plan.meta or {}, b.plan_node
+    issuer = str(meta.get("issuer") or "").strip()
+    if issuer:
+        org = _iri(iri("org", b.region_key, issuer))
+        b.add(p, DCT_PUBLISHER, org)
+        b.add(org, RDF_TYPE, ORG_ORGANIZATION)
+        b.lit(org, SKOS_PREF, issuer)
+    b.lit(p, DCT_IDENTIFIER, meta.get("doc_number"))
+    for key, prop in (("issued", DCT_ISSUED), ("signed", DCT_CREATED)):
+        d = str(meta.get(key) or "")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d):
+            b.add(p, prop, _lit(d, _DATE))
+    b.lit(p, T.noticeTitle, meta.get("notice_title"))
+
+
 def plan_nquads(plan: Plan) -> bytes:
     """Every quad of ``plan`` as N-Quads (UTF-8), all in the named graph ``<{plan}>``.
 
@@ -592,6 +621,7 @@ def plan_nquads(plan: Plan) -> bytes:
     """
     b = _Builder(plan)
     b.plan_triples()
+    _envelope_triples(b)
     b.walk(plan.root, b.piri, None, None)
     return "".join(b.lines).encode("utf-8")
 

@@ -56,7 +56,7 @@ PROPERTIES = (
     "plan", "number", "order", "text", "level", "style",
     # plan metadata
     "periodStart", "periodEnd", "administrativeLevel", "cites", "parserVersion",
-    "sha256", "encoding", "sourceFormat",
+    "sha256", "encoding", "sourceFormat", "noticeTitle",
     # paged sources (PDF, OFD)
     "page",
     # region

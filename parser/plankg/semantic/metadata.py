@@ -15,6 +15,8 @@ from plankg.structure.numerals import cn_to_int
 
 _PERIOD = re.compile(r"(?:规划期|规划期限|规划期间|实施期|期限)\s*(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d{2})")
 _FIVE_YEAR = re.compile(r"十([一二三四五六七八九])五")
+# a year range in the title: 普陀区国土空间近期规划（2026-2030年）
+_TITLE_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d{2})\s*年")
 _CITED = re.compile(r"《([^《》]{2,80})》")
 _BASIS = re.compile(r"[^。]*(?:依据|根据|按照|依照)[^。]*《[^。]*。?")
 _REGION_IN_TITLE = re.compile(
@@ -28,7 +30,7 @@ _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 
 
 def period_of(title: str, text: str) -> tuple[int | None, int | None]:
-    m = _PERIOD.search(text)
+    m = _PERIOD.search(text) or _TITLE_RANGE.search(title or "")
     if m:
         return int(m.group(1)), int(m.group(2))
     for s in (title, text[:2000]):
@@ -90,3 +92,63 @@ def metadata(title: str, text: str) -> dict[str, Any]:
         "period_end": end,
         "cited": cited,
     }
+
+
+_REGION_SUFFIX = re.compile(r"(?:自治区|特别行政区|省|自治州|地区|盟|市|州|自治县|县|区|旗)")
+
+
+def issuer_region(issuer: str | None, title: str | None) -> str | None:
+    """The region of a plan with a known issuing body, as the plan's title writes it.
+
+    The title's opening region name counts only when the issuer names it too (a
+    title opening 闵行区城市… is 闵行区's when 上海市闵行区人民政府 issues it; 闵行区城市
+    is not a region). Without such a name, the issuer's own region prefix.
+
+    >>> issuer_region("上海市闵行区人民政府", "闵行区城市更新“十五五”规划")
+    '闵行区'
+    >>> issuer_region("上海市人民政府办公厅", "上海市城市更新和住房发展“十五五”规划")
+    '上海市'
+    >>> issuer_region("江西省人民政府办公厅", "全省养老服务体系建设规划")
+    '江西省'
+    >>> issuer_region("内蒙古自治区人民政府办公厅", "自治区“十五五”就业促进规划")
+    '内蒙古自治区'
+    """
+    issuer = re.sub(r"\s+", "", issuer or "")
+    t = re.sub(r"\s+", "", title or "")
+    if not issuer:
+        return None
+    best = None
+    for m in _REGION_SUFFIX.finditer(t[:16]):
+        cand = t[:m.end()]
+        if _REGION_SUFFIX.fullmatch(cand) or cand[0] in "全本我各":
+            continue  # 自治区“十五五”…, 全省…: not a name
+        if len(cand) >= 2 and cand in issuer:
+            best = cand
+    if best:
+        return best
+    # the government's own region (上海市闵行区人民政府办公室 → 上海市闵行区), else the
+    # first region name of a department (上海市发展和改革委员会 → 上海市)
+    names = r"^(?P<r>[\u4e00-\u9fff]{1,20}?(?:自治区|特别行政区|省|自治州|地区|盟|市|州|自治县|县|区|旗))"
+    m = re.match(names + r"(?:人民政府|政府|人大|党委)", issuer) or re.match(names, issuer)
+    return m.group("r") if m and len(m.group("r")) >= 2 else None
+
+
+def envelope_metadata(fields: dict[str, str], meta: dict[str, Any], title: str | None) -> dict[str, Any]:
+    """Plan metadata from its notice and front matter (``structure/envelope.py``'s fields).
+
+    Adds ``issuer``, ``doc_number``, ``issued``, ``signed`` and ``notice_title`` where
+    known, and takes the region from the issuer when the title names it.
+
+    >>> envelope_metadata({"issuer": "上海市普陀区人民政府办公室", "issued": "2026-08-20"},
+    ...                   {"region": "上海市", "level": "province"}, "普陀区国土空间近期规划")
+    {'issuer': '上海市普陀区人民政府办公室', 'issued': '2026-08-20', 'region': '普陀区', 'level': 'district'}
+    """
+    out: dict[str, Any] = {}
+    for key in ("issuer", "doc_number", "issued", "signed", "notice_title"):
+        if fields.get(key):
+            out[key] = fields[key]
+    region = issuer_region(fields.get("issuer"), title)
+    if region and region != meta.get("region"):
+        out["region"] = region
+        out["level"] = level_of(region)
+    return out

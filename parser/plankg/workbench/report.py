@@ -91,6 +91,9 @@ def plan_context(store: Any, plan: str) -> dict[str, Any]:
         header, it = kind_rows(store, kind, wanted)
         return [dict(zip(header, r)) for r in it]
 
+    # issuer, document number, dates from the plan's notice or front matter (plans.rq)
+    info = {**next(iter(rows("plans")), {}), **info}
+
     # outline: headings nested by dcterms:isPartOf, key tasks under their heading
     nodes = [dict(r, children=[]) for r in select(store, sparql("report_outline") % {"plan": iri})]
     by_iri = {n["iri"]: n for n in nodes}
