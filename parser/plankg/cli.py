@@ -286,15 +286,19 @@ def load(files: tuple[Path, ...], store: Path | None, jobs: int) -> None:
 @click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
 @click.option("--no-cache", is_flag=True,
               help="Evaluate even when the store's result cache holds this query's result.")
+@click.option("--timeout", type=click.FloatRange(0), default=None, envvar="PLANKG_QUERY_TIMEOUT",
+              help="Stop a query running longer than SECONDS with error E403 (0: no limit) "
+                   "[default: $PLANKG_QUERY_TIMEOUT, else 120].")
 @_errors_to_click
 def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
-          list_: bool, no_cache: bool) -> None:
+          list_: bool, no_cache: bool, timeout: float | None) -> None:
     """Run QUERY: a name from queries/ (indicators), a .rq file, or inline SPARQL.
 
     Queries see the union of every plan's graph and the ontology graph; the usual
     prefixes (pk: dcterms: skos: rdfs: xsd: prov: oa: org: qb:) are predeclared.
     A result is kept in the store's cache (plankg-cache/ inside it) until the store
-    changes, so asking again is instant.
+    changes, so asking again is instant. A query past --timeout is stopped (E403) and
+    the store is unchanged.
     """
     from plankg.store.queries import available, execute, resolve
 
@@ -305,8 +309,11 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
         width = max((len(n) for n in names), default=0)
         _out("".join(f"{n.ljust(width)}  {s}\n" for n, s in names.items()))
         return
+    from plankg.store.bounded import DEFAULT_TIMEOUT
+
     _name, sparql = resolve(query)
-    _out(execute(sparql, fmt, store, use_cache=not no_cache), output)
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    _out(execute(sparql, fmt, store, use_cache=not no_cache, timeout=timeout), output)
 
 
 @main.command()

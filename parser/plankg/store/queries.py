@@ -94,16 +94,19 @@ def cached(sparql: str, fmt: str, store: str | os.PathLike | None = None
 
 
 def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = None, *,
-            use_cache: bool = True) -> str:
+            use_cache: bool = True, timeout: float | None = None) -> str:
     """Run ``sparql`` on the store (read-only) and return the formatted result.
 
     The result is served from, and saved to, the store's result cache
     (:mod:`plankg.store.cache`) unless ``use_cache`` is False; a cache hit opens no store.
+    With a ``timeout`` (seconds, > 0) a miss is evaluated in a child process that is
+    killed when the time is up (:mod:`plankg.store.bounded`).
 
     Raises:
-        StoreError: E301 when there is no store; QueryError: E401/E402.
+        StoreError: E301 when there is no store; QueryError: E401/E402, E403 on timeout.
     """
     from plankg.store import cache
+    from plankg.store.bounded import run_bounded
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -113,17 +116,22 @@ def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = N
             return hit
     else:
         path, state = _store_path(store), None
+    text = run_bounded(lambda: _evaluate(sparql, fmt, path), timeout)
+    if state is not None:
+        cache.save(path, state, sparql, fmt, text)
+    return text
+
+
+def _evaluate(sparql: str, fmt: str, path: Path) -> str:
+    """Open the store read-only, run ``sparql`` and format the whole answer."""
     from plankg.store.embedded import Store
 
     with Store(path, read_only=True) as st:
         results = st.query(sparql)
         try:
-            text = format_results(results, fmt)
+            return format_results(results, fmt)
         except (OSError, ValueError, SyntaxError) as e:
             raise PlanKGError.make("E402", reason=" ".join(str(e).split())) from None
-    if state is not None:
-        cache.save(path, state, sparql, fmt, text)
-    return text
 
 
 # --- formatting ----------------------------------------------------------------------
