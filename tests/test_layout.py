@@ -23,7 +23,7 @@ RANKS = {
     "pipeline": 4,   # parse = read → structure → semantic; graph and store take its Plan
     "graph": 5,
     "store": 6,
-    "warm": 7, "cli": 7, "fastpath": 7,
+    "warm": 7, "cli": 7, "fastpath": 7, "endpoint": 7,
 }
 
 

@@ -415,31 +415,70 @@ def serve_command(store: Path, port: int, writable: bool) -> list[str]:
 @main.command()
 @store_option
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--timeout", type=click.FloatRange(0), default=None, envvar="PLANKG_QUERY_TIMEOUT",
+              help="Stop a query running longer than SECONDS: HTTP 503 with E403; the "
+                   "endpoint goes on serving (0: no limit) [default: 120].")
+@click.option("--max-rows", type=click.IntRange(0), default=None,
+              help="Cut longer answers at N rows, saying so in the X-PlanKG-Cut header "
+                   "(0: no cut) [default: 100000].")
+@click.option("--max-request-bytes", type=click.IntRange(1), default=None,
+              help="Refuse larger requests with HTTP 413 [default: 1 MiB].")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Queries evaluated at once, each in its own process [default: 2].")
 @click.option("--writable", is_flag=True,
-              help="Accept SPARQL updates (takes the store's write lock).")
-@click.option("--dry-run", is_flag=True, help="Print the server command line and exit.")
+              help="Run the Oxigraph server instead, accepting SPARQL updates (takes the "
+                   "store's write lock, so `plankg load` must wait).")
+@click.option("--dry-run", is_flag=True,
+              help="With --writable: print the Oxigraph server command line and exit.")
 @_errors_to_click
-def serve(store: Path | None, port: int, writable: bool, dry_run: bool) -> None:
-    """A SPARQL endpoint over HTTP on 127.0.0.1 (the Oxigraph server).
+def serve(store: Path | None, port: int, timeout: float | None, max_rows: int | None,
+          max_request_bytes: int | None, workers: int | None, writable: bool,
+          dry_run: bool) -> None:
+    """A SPARQL endpoint over HTTP on 127.0.0.1 (SPARQL 1.1 protocol at /query).
 
-    Read-only by default, so it does not block readers; queries see the union of all
-    graphs. Stop loading while it runs: reading while another process writes is
-    undefined in Oxigraph.
+    Queries see the union of all graphs and the newest snapshot of the store:
+    `plankg load` and `plankg build` may run meanwhile, and their plans appear on
+    the endpoint within a few seconds of their commit. A query past --timeout gets
+    HTTP 503 and the endpoint goes on serving.
     """
+    from plankg.store.bounded import DEFAULT_TIMEOUT
     from plankg.store.embedded import default_store_path
 
     path = (store or default_store_path()).resolve()
-    argv = serve_command(path, port, writable)
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    if writable or dry_run:
+        _serve_oxigraph(path, port, timeout, dry_run)
+        return
+    if not (path / "CURRENT").is_file():
+        raise PlanKGError.make("E301", path=str(path),
+                               reason="no store here yet; run `plankg build` or `plankg load FILE` first")
+    from plankg.endpoint import server
+
+    server.remove_stale(path)
+    limits = {"max_rows": server.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
+              "max_request_bytes": max_request_bytes or server.DEFAULT_MAX_REQUEST_BYTES,
+              "workers": workers or server.DEFAULT_WORKERS}
+    rows = limits["max_rows"] or "no"
+
+    def ready() -> None:
+        click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query  (store {path}; "
+                   f"timeout {timeout:g} s, {rows} row limit; loads may run; Ctrl-C stops)",
+                   err=True)
+
+    server.serve(path, port, timeout=timeout, on_ready=ready, **limits)
+
+
+def _serve_oxigraph(path: Path, port: int, timeout: float, dry_run: bool) -> None:
+    """``plankg serve --writable``: exec the Oxigraph server (with its own timeout)."""
+    argv = serve_command(path, port, True)
+    if timeout:
+        argv += ["--timeout-s", f"{max(1, round(timeout))}"]
     if dry_run:
         _out(" ".join(argv) + "\n")
         return
     if oxigraph_executable() is None:
         raise click.ClickException("the Oxigraph server is not installed (pip install oxigraph)")
-    if not writable and not (path / "CURRENT").is_file():
-        raise PlanKGError.make("E301", path=str(path),
-                               reason="no store here yet; run `plankg build` or `plankg load FILE` first")
-    if writable:
-        _open_store(path).close()  # fail with E300 now rather than inside the server
+    _open_store(path).close()  # fail with E300 now rather than inside the server
     click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query  (store {path}; Ctrl-C stops)",
                err=True)
     sys.stdout.flush()

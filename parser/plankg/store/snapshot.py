@@ -1,0 +1,111 @@
+"""Read-only snapshots of a store that loads may go on writing: what ``plankg serve`` reads.
+
+Oxigraph leaves reading a directory that another process writes undefined: a reader
+opened before a load may find the files it needs compacted away. So the endpoint
+never serves from the store directory itself. :class:`Snapshots` watches the store
+and, after each change, makes a *checkpoint* of it (``Store.backup``: the immutable
+table files are hard-linked, the small manifest copied; ~2 ms) into a private
+directory that nobody writes, then publishes its name in ``CURRENT-SNAPSHOT``
+(written to a temporary file and renamed, so a reader sees the old name or the new
+one). Readers (the endpoint's workers) open the snapshot named there.
+
+Why a checkpoint shows a whole load or none of it: a checkpoint taken from a
+read-only open holds the table files listed in the store's manifest, i.e. the state
+as of the writer's last flush, and a flush writes whole write batches; ``plankg
+load`` writes all its plans in one batch and flushes when it closes, and ``plankg
+build`` renames a finished store into place. A change is noticed by the store's
+fingerprint (:func:`plankg.store.cache.fingerprint`: name, size and time of every file)
+and the directory's inode (a ``build`` swaps the directory); :meth:`Snapshots.refresh`
+is cheap when nothing changed (one directory scan), so the endpoint calls it about
+twice a second. A checkpoint that fails (files removed under it mid-write) is
+thrown away and tried again on the next call; the previous snapshot stays current.
+
+>>> import tempfile, pathlib, pyoxigraph
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> s = pyoxigraph.Store(str(d / "store")); s.update("INSERT DATA { GRAPH <g:a> { <a:s> <a:p> 1 } }")
+>>> s.flush(); del s
+>>> snaps = Snapshots(d / "store", d / "snaps")
+>>> snaps.refresh(), snaps.refresh()
+(True, False)
+>>> len(pyoxigraph.Store.read_only(str(current(d / "snaps"))))
+1
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+POINTER = "CURRENT-SNAPSHOT"
+KEEP = 3  # snapshots kept on disk: the current one and two a slow reader may still use
+
+
+def current(directory: str | os.PathLike) -> Path | None:
+    """The snapshot now published in ``directory``, or None before the first."""
+    d = Path(directory)
+    try:
+        name = (d / POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return d / name if name else None
+
+
+class Snapshots:
+    """Checkpoints of ``store`` in ``directory``, one per observed change of the store."""
+
+    def __init__(self, store: str | os.PathLike, directory: str | os.PathLike):
+        self.store = Path(store)
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.state: tuple | None = None
+        self.generation = 0
+        self.failures = 0
+
+    def _state(self) -> tuple | None:
+        from plankg.store.cache import fingerprint
+
+        try:
+            ino = os.stat(self.store).st_ino
+        except OSError:
+            return None
+        fp = fingerprint(self.store)
+        return None if fp is None else (ino, fp)
+
+    def refresh(self) -> bool:
+        """Make and publish a new snapshot if the store changed; True if one was made."""
+        state = self._state()
+        if state is None or state == self.state:
+            return False
+        import pyoxigraph
+
+        target = self.directory / f"gen-{self.generation + 1:06d}"
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            src = pyoxigraph.Store.read_only(str(self.store))
+            try:
+                src.backup(str(target))
+            finally:
+                del src
+            pyoxigraph.Store.read_only(str(target))  # it opens: publish it
+        except (OSError, ValueError) as e:  # a write moved files under us: next time
+            shutil.rmtree(target, ignore_errors=True)
+            self.failures += 1
+            self.last_error = " ".join(str(e).split())
+            return False
+        self.generation += 1
+        tmp = self.directory / f"{POINTER}.tmp"
+        tmp.write_text(target.name + "\n", encoding="utf-8")
+        os.replace(tmp, self.directory / POINTER)
+        # a change seen during the checkpoint is taken again on the next call
+        self.state = state if self._state() == state else None
+        self._prune()
+        return True
+
+    def _prune(self) -> None:
+        gens = sorted(p for p in self.directory.glob("gen-*") if p.is_dir())
+        for old in gens[:-KEEP]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def close(self) -> None:
+        """Remove every snapshot (the endpoint is stopping)."""
+        shutil.rmtree(self.directory, ignore_errors=True)
