@@ -207,9 +207,20 @@ def _errors_to_click(f: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plankg")
-def main() -> None:
+@click.option("--max-bytes", metavar="SIZE", default=None,
+              help="Refuse plan files larger than SIZE (bytes, or 20M, 1G) with E104 before "
+                   "reading them [default: $PLANKG_MAX_BYTES, else 50M].")
+def main(max_bytes: str | None) -> None:
     """Chinese five-year plans (五年规划) as an RDF knowledge graph you query with SPARQL."""
     _utf8_streams()
+    if max_bytes is not None:  # the environment reaches the parse workers too
+        os.environ["PLANKG_MAX_BYTES"] = max_bytes
+        from plankg.read.text import max_bytes_limit
+
+        try:
+            max_bytes_limit()
+        except PlanKGError as e:
+            raise click.BadParameter(e.reason, param_hint="--max-bytes") from None
 
 
 @main.command()
