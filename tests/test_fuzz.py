@@ -152,7 +152,7 @@ def mutated(draw) -> tuple[str, bytes, str]:
     return suffix, data, f"{src.name}: {' '.join(how)}"
 
 
-_stats = {"count": 0, "slowest": 0.0, "slowest_case": "", "refused": 0}
+_stats = {"count": 0, "slowest": 0.0, "slowest_case": "", "refused": 0, "failed": 0}
 
 
 def check(path: Path, semantic: bool) -> None:
@@ -175,8 +175,9 @@ def _report():
     report = os.environ.get("PLANKG_FUZZ_REPORT")
     if report:
         Path(report).write_text(
-            f"profile {PROFILE}: {_stats['count']} cases, {_stats['refused']} refused with a "
-            f"PlanKGError, none raised anything else; slowest {_stats['slowest']:.2f} s "
+            f"profile {PROFILE}: {_stats['count']} cases passed ({_stats['refused']} refused "
+            f"with a PlanKGError, the rest parsed), {_stats['failed']} failed (with hypothesis "
+            f"shrinking); slowest {_stats['slowest']:.2f} s "
             f"({_stats['slowest_case']})\n", encoding="utf-8")
 
 
@@ -191,9 +192,13 @@ def test_mutated_inputs_raise_only_plankg_errors(tmp_path_factory, case, semanti
     try:
         check(path, semantic and draw_semantic(data))
     except BaseException:
+        _stats["failed"] += 1
         found = os.environ.get("PLANKG_FUZZ_FOUND")
         if found:  # the last one written is the shrunk example hypothesis replays
-            Path(found).mkdir(parents=True, exist_ok=True)
+            import shutil
+
+            shutil.rmtree(found, ignore_errors=True)
+            Path(found).mkdir(parents=True)
             (Path(found) / f"found{suffix}").write_bytes(data)
             (Path(found) / "found.how").write_text(how + "\n", encoding="utf-8")
         raise
