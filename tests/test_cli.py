@@ -167,7 +167,8 @@ def test_failed_load_leaves_the_store_unchanged(loaded, tmp_path):
     assert alone.exit_code == 1 and alone.stderr.count("\n") == 1 and str(bad) in alone.stderr
 
 
-def test_second_writer_gets_store_in_use(loaded, tmp_path):
+def test_second_writer_gets_store_in_use(loaded, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANKG_LOCK_WAIT", "0.5")  # a load waits this long, then says so
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys

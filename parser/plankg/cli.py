@@ -166,11 +166,19 @@ def _warn_duplicate_ids(plans: list) -> None:
         seen[p.id] = p.path
 
 
+def _lock_wait() -> float:
+    """Seconds a load or build waits for another writer: ``$PLANKG_LOCK_WAIT``, else 60."""
+    try:
+        return max(0.0, float(os.environ.get("PLANKG_LOCK_WAIT", "60")))
+    except ValueError:
+        return 60.0
+
+
 def _open_store(store: Path | None, *, read_only: bool = False):
     from plankg.store.embedded import Store
 
     try:
-        return Store(store, read_only=read_only)
+        return Store(store, read_only=read_only, lock_wait=0 if read_only else _lock_wait())
     except PlanKGError as e:
         raise _fail(e) from None
 
@@ -359,7 +367,8 @@ def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
         try:
             _graphs, errors = build_store(files, path, jobs=jobs, parse=_parse_for_build,
                                           on_done=lambda _p: bar.update(1),
-                                          on_warning=warnings.append)
+                                          on_warning=warnings.append,
+                                          lock_wait=_lock_wait())
         except PlanKGError as e:
             raise _fail(e) from None
     for w in warnings:

@@ -119,7 +119,8 @@ def _handed_out(paths: list[str], slots: Any, stop: Any) -> Iterator[str]:
 def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLike, *, jobs: int = 1,
                 parse: Callable | None = None,
                 on_done: Callable[[str], None] | None = None,
-                on_warning: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
+                on_warning: Callable[[str], None] | None = None,
+                lock_wait: float = 0) -> tuple[list[str], list[str]]:
     """Rebuild ``store_path`` with one graph per file (see the module doc).
 
     Returns ``(graph IRIs loaded, errors)``; with errors the store is unchanged.
@@ -133,7 +134,7 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
     shutil.rmtree(staging, ignore_errors=True)
     old: Store | None = None
     if (store_path / "CURRENT").is_file():
-        old = Store(store_path)  # takes the write lock: E300 if someone else writes
+        old = Store(store_path, lock_wait=lock_wait)  # the write lock: E300 if someone else writes
     try:
         new = pyoxigraph.Store(str(staging))
     except OSError as e:

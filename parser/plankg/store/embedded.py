@@ -72,20 +72,39 @@ class Store:
         path: the store directory (default :func:`default_store_path`).
         read_only: open for reading only (does not take the write lock; the
             directory must already hold a store).
+        lock_wait: seconds to wait for another writer to finish (default: fail at once).
     Raises:
         StoreError: E300 when another process holds the store, E301 when it cannot
             be opened (no store there for a read-only open, not a directory, ...).
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False,
-                 _memory: bool = False):
+                 lock_wait: float = 0, _memory: bool = False):
         self.read_only = read_only
         if _memory:
             self.path: Path | None = None
             self._s = pyoxigraph.Store()
             return
         self.path = Path(path) if path else default_store_path()
-        self._s = self._open(self.path, read_only)
+        self._s = self._open_waiting(self.path, read_only, lock_wait)
+
+    @classmethod
+    def _open_waiting(cls, path: Path, read_only: bool, lock_wait: float) -> pyoxigraph.Store:
+        """:meth:`_open`, waiting up to ``lock_wait`` s while another writer holds the
+        store (two ``plankg load`` started at once: the second waits for the first)."""
+        import time
+
+        deadline = time.monotonic() + lock_wait
+        while True:
+            try:
+                return cls._open(path, read_only)
+            except StoreError as e:
+                if e.code != "E300" or time.monotonic() >= deadline:
+                    if e.code == "E300" and lock_wait > 0:
+                        e.reason += f" (waited {lock_wait:g} s)"
+                        e.args = (str(e),)
+                    raise
+                time.sleep(0.1)
 
     @classmethod
     def in_memory(cls) -> "Store":
@@ -104,7 +123,7 @@ class Store:
                     reason="no store here yet; run `plankg build` or `plankg load FILE` first")
             try:
                 return pyoxigraph.Store.read_only(where)
-            except OSError as e:
+            except (OSError, RuntimeError) as e:  # RuntimeError: files moved by a writer
                 raise PlanKGError.make("E301", path=where, reason=_one_line(e)) from None
         try:
             return pyoxigraph.Store(where)
@@ -238,7 +257,7 @@ class Store:
                                   prefixes=dict(PREFIXES if prefixes is None else prefixes))
         except SyntaxError as e:
             raise PlanKGError.make("E401", reason=_one_line(e)) from None
-        except (OSError, ValueError, TypeError) as e:
+        except (OSError, ValueError, TypeError, RuntimeError) as e:
             raise PlanKGError.make("E402", reason=_one_line(e)) from None
 
     def triple_count(self, graph: str | None = None) -> int:

@@ -122,16 +122,34 @@ def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = N
     return text
 
 
-def _evaluate(sparql: str, fmt: str, path: Path) -> str:
-    """Open the store read-only, run ``sparql`` and format the whole answer."""
+_MOVED = re.compile(r"IO error|Corruption|No such file|not found", re.I)
+
+
+def _evaluate(sparql: str, fmt: str, path: Path, *, tries: int = 6) -> str:
+    """Open the store read-only, run ``sparql`` and format the whole answer.
+
+    A ``load`` or ``build`` writing meanwhile may remove files this reader was about
+    to open (Oxigraph leaves reading during a write undefined): such a failure is
+    retried on a fresh open, up to ``tries`` times over about a second and a half.
+    """
+    import time
+
     from plankg.store.embedded import Store
 
-    with Store(path, read_only=True) as st:
-        results = st.query(sparql)
+    for attempt in range(tries):
         try:
-            return format_results(results, fmt)
-        except (OSError, ValueError, SyntaxError) as e:
-            raise PlanKGError.make("E402", reason=" ".join(str(e).split())) from None
+            with Store(path, read_only=True) as st:
+                results = st.query(sparql)
+                try:
+                    return format_results(results, fmt)
+                except (OSError, ValueError, SyntaxError, RuntimeError) as e:
+                    raise PlanKGError.make("E402", reason=" ".join(str(e).split())) from None
+        except PlanKGError as e:
+            if (e.code not in ("E301", "E402") or not _MOVED.search(e.reason)
+                    or attempt == tries - 1):
+                raise
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
 
 
 # --- formatting ----------------------------------------------------------------------
