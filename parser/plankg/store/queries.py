@@ -128,17 +128,20 @@ _MOVED = re.compile(r"IO error|Corruption|No such file|not found", re.I)
 def _evaluate(sparql: str, fmt: str, path: Path, *, tries: int = 6) -> str:
     """Open the store read-only, run ``sparql`` and format the whole answer.
 
-    A ``load`` or ``build`` writing meanwhile may remove files this reader was about
-    to open (Oxigraph leaves reading during a write undefined): such a failure is
-    retried on a fresh open, up to ``tries`` times over about a second and a half.
+    While a ``load`` or ``build`` writes, the query reads a checkpoint of the store
+    (:func:`plankg.store.snapshot.readable`), since Oxigraph leaves reading during a
+    write undefined (here: failed or hung reads of files the writer removed); a
+    checkpoint that fails for the same reason is retried, up to ``tries`` times over
+    about a second and a half.
     """
     import time
 
     from plankg.store.embedded import Store
+    from plankg.store.snapshot import readable
 
     for attempt in range(tries):
         try:
-            with Store(path, read_only=True) as st:
+            with readable(path) as where, Store(where, read_only=True) as st:
                 results = st.query(sparql)
                 try:
                     return format_results(results, fmt)

@@ -34,10 +34,67 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 POINTER = "CURRENT-SNAPSHOT"
 KEEP = 3  # snapshots kept on disk: the current one and two a slow reader may still use
+
+
+def writer_active(store: str | os.PathLike) -> bool:
+    """Whether a process holds the store's write lock (RocksDB's ``fcntl`` lock on
+    ``LOCK``), tested by taking it for an instant; False where that cannot be told."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        return False
+    try:
+        fd = os.open(os.path.join(store, "LOCK"), os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing releases the lock if it was taken
+    return False
+
+
+@contextmanager
+def readable(store: str | os.PathLike) -> Iterator[Path]:
+    """A directory to read ``store`` from: the store itself when no writer has it open,
+    else a checkpoint of its last flushed state, removed afterwards.
+
+    Oxigraph's reader of a directory that a load writes meanwhile may fail on, or hang
+    over, table files the writer removed; a checkpoint's files are hard links, so they
+    stay. What a checkpoint shows is the store before the running load: a whole load or
+    none of it.
+    """
+    store = Path(store)
+    if not writer_active(store):
+        yield store
+        return
+    import pyoxigraph
+
+    target = store.with_name(f"{store.name}.query-{os.getpid()}")
+    shutil.rmtree(target, ignore_errors=True)
+    try:
+        try:
+            src = pyoxigraph.Store.read_only(str(store))
+            try:
+                src.backup(str(target))
+            finally:
+                del src
+        except (OSError, RuntimeError) as e:  # files moved under us: the caller retries
+            from plankg.errors import PlanKGError
+
+            raise PlanKGError.make("E301", path=str(store),
+                                   reason=" ".join(str(e).split())) from None
+        yield target
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def current(directory: str | os.PathLike) -> Path | None:
