@@ -20,7 +20,9 @@ rolls back its ``DROP``.)
 Locking. A read-write store takes RocksDB's lock on the directory; a second writer
 gets :class:`~plankg.errors.StoreError` E300 "store is in use". Readers (``plankg
 query``, ``plankg serve``) open the store read-only and never block; Oxigraph leaves
-reading while another process writes undefined, so run queries between loads.
+reading while another process writes undefined, so while a writer holds the lock they
+read a checkpoint instead (:mod:`plankg.store.snapshot`). ``lock_wait`` lets a second
+writer wait for the first (``plankg load`` and ``build`` do).
 
 >>> s = Store.in_memory()
 >>> s.triple_count()
