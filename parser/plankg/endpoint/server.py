@@ -113,8 +113,12 @@ class Endpoint:
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_request_bytes = max_request_bytes
-        self.snapshots = Snapshots(store, self.store.with_name(
-            f"{self.store.name}.serve-{os.getpid()}"))
+        where = self.store.with_name(f"{self.store.name}.serve-{os.getpid()}")
+        try:
+            self.snapshots = Snapshots(store, where)
+        except OSError as e:
+            raise PlanKGError.make("E301", path=str(where), reason="cannot keep snapshots "
+                                   f"next to the store: {e.strerror or e}") from None
         self.stop = threading.Event()
         if not self._first_snapshot():
             self.snapshots.close()
