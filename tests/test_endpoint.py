@@ -201,3 +201,16 @@ def test_snapshots_follow_the_store(tmp_path):
         assert len(s.plans()) == 1
     snaps.close()
     assert not (tmp_path / "snaps").exists()
+
+
+def test_graph_answers_are_cut_too():
+    from plankg.endpoint.worker import render
+
+    st = Store.in_memory()
+    st.raw.update("INSERT DATA { <a:s> <a:p> 1, 2, 3, 4 }")
+    ctype, body, cut = render(st.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"),
+                              "ntriples", 3)
+    assert ctype == "application/n-triples" and cut and len(body.splitlines()) == 3
+    _ctype, body, cut = render(st.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"),
+                               "turtle", 0)
+    assert not cut and body.count(b"<a:s>") >= 1
