@@ -81,10 +81,10 @@ def serving(store: Path, *args: str):
     assert not list(store.parent.glob(f"{store.name}.serve-*")), "snapshots left behind"
 
 
-def _load(store: Path, *plans) -> None:
+def _load(store: Path, *plans, ontology: bool = False) -> None:
     st = Store(store)
     try:
-        st.load_plans(list(plans), ontology=True)
+        st.load_plans(list(plans), ontology=ontology)
     finally:
         st.close()
 
@@ -96,7 +96,7 @@ def _build_parse(path):  # top-level: build_store calls it per file
 
 def test_plans_loaded_while_serving_appear_whole_and_never_go_away(tmp_path):
     store = tmp_path / "store"
-    _load(store, sample_plan("plan-00"))
+    _load(store, sample_plan("plan-00"), ontology=True)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for i in range(3):

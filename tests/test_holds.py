@@ -44,6 +44,7 @@ def _kill_after(proc: subprocess.Popen, line: str, delay: float) -> None:
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    assert "done" not in proc.stdout.read(), "the child finished before it was killed"
 
 
 @posix_only
