@@ -106,3 +106,26 @@ def test_default_timeout_is_finite_and_named_in_help():
 
     r = CliRunner().invoke(main, ["query", "--help"])
     assert 0 < DEFAULT_TIMEOUT < float("inf") and "--timeout" in r.output
+
+
+@needs_fork
+def test_a_killed_child_is_cleaned_up_after():
+    killed = []
+    with pytest.raises(QueryError):
+        run_bounded(lambda: __import__("time").sleep(30), 0.3, on_kill=killed.append)
+    assert len(killed) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(killed[0], os.WNOHANG)  # reaped: no zombie left
+
+
+@needs_fork
+def test_checkpoint_of_a_killed_query_is_removed(tmp_path, big_store):
+    """A query killed while a writer holds the store leaves no checkpoint behind."""
+    holder = pyoxigraph.Store(str(big_store))  # a writer: the query reads a checkpoint
+    try:
+        with pytest.raises(QueryError) as e:
+            execute(CROSS, "csv", big_store, use_cache=False, timeout=1)
+        assert e.value.code == "E403"
+    finally:
+        del holder
+    assert not list(big_store.parent.glob(f"{big_store.name}.query-*"))

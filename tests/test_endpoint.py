@@ -214,3 +214,20 @@ def test_graph_answers_are_cut_too():
     _ctype, body, cut = render(st.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"),
                                "turtle", 0)
     assert not cut and body.count(b"<a:s>") >= 1
+
+
+def test_writer_active_reads_the_lock_without_taking_it(tmp_path):
+    """A process that writes the store keeps its lock after asking (fcntl locks drop on
+    any close of the file, so the question must not open it)."""
+    import pyoxigraph
+
+    from plankg.errors import StoreError
+    from plankg.store.snapshot import writer_active
+
+    writer = pyoxigraph.Store(str(tmp_path / "s"))
+    assert writer_active(tmp_path / "s")
+    assert writer_active(tmp_path / "s")
+    with pytest.raises(StoreError):  # still locked
+        Store(tmp_path / "s")
+    del writer
+    assert not writer_active(tmp_path / "s")

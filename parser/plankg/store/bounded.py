@@ -40,13 +40,16 @@ def timeout_text(seconds: float) -> str:
     return f"{seconds:g}"
 
 
-def run_bounded(evaluate: Callable[[], str], timeout: float | None) -> str:
+def run_bounded(evaluate: Callable[[], str], timeout: float | None,
+                on_kill: Callable[[int], None] | None = None) -> str:
     """Return ``evaluate()``, run in a forked child that is killed after ``timeout`` s.
 
     Args:
         evaluate: builds the whole answer text; in the child it may raise
             :class:`PlanKGError`, which is raised again here with its code.
         timeout: seconds; ``None`` or ``0`` runs ``evaluate`` here, unbounded.
+        on_kill: called with the child's pid after it was killed (on timeout, or when
+            this process is interrupted), to remove what the child left behind.
     Raises:
         QueryError: E403 when the time is up (the child is killed); E402 when the
             child dies without an answer.
@@ -75,10 +78,23 @@ def run_bounded(evaluate: Callable[[], str], timeout: float | None) -> str:
     os.close(w)
     try:
         data = _read_until(r, pid, time.monotonic() + timeout, timeout)
+    except BaseException:  # timed out, or Ctrl-C: the child must not run on
+        _kill(pid)
+        if on_kill is not None:
+            on_kill(pid)
+        raise
     finally:
         os.close(r)
     os.waitpid(pid, 0)
     return _answer(data)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def _read_until(fd: int, pid: int, deadline: float, timeout: float) -> bytes:
@@ -87,11 +103,6 @@ def _read_until(fd: int, pid: int, deadline: float, timeout: float) -> bytes:
         left = deadline - time.monotonic()
         ready = select.select([fd], [], [], max(left, 0))[0] if left > 0 else []
         if not ready:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
             raise PlanKGError.make("E403", seconds=timeout_text(timeout),
                                    reason="stopped; the store is unchanged "
                                           "(raise --timeout, or 0 for none)")

@@ -120,10 +120,19 @@ def execute(sparql: str, fmt: str = "table", store: str | os.PathLike | None = N
         # imported here, not in the child: the forked child then has no fresh pages of
         # its own to copy for them (measured: a cold bounded query ~20 ms faster)
         import plankg.store.embedded  # noqa: F401 - pyoxigraph behind it
-    text = run_bounded(lambda: _evaluate(sparql, fmt, path), timeout)
+    text = run_bounded(lambda: _evaluate(sparql, fmt, path), timeout,
+                       on_kill=lambda pid: _remove_checkpoint(path, pid))
     if state is not None:
         cache.save(path, state, sparql, fmt, text)
     return text
+
+
+def _remove_checkpoint(path: Path, pid: int) -> None:
+    """Remove the checkpoint a killed child may have left (see :func:`_evaluate`)."""
+    from plankg.store.snapshot import checkpoint_path
+    import shutil
+
+    shutil.rmtree(checkpoint_path(path, pid), ignore_errors=True)
 
 
 _MOVED = re.compile(r"IO error|Corruption|No such file|not found", re.I)

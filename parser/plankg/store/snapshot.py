@@ -43,23 +43,28 @@ KEEP = 3  # snapshots kept on disk: the current one and two a slow reader may st
 
 
 def writer_active(store: str | os.PathLike) -> bool:
-    """Whether a process holds the store's write lock (RocksDB's ``fcntl`` lock on
-    ``LOCK``), tested by taking it for an instant; False where that cannot be told."""
+    """Whether a process holds the store's write lock (RocksDB's ``fcntl`` lock on its
+    ``LOCK`` file), read from ``/proc/locks``; False where that cannot be told.
+
+    The lock is not tested by taking it: with ``fcntl`` locks, closing *any* descriptor
+    of the file drops every lock the process holds on it, so a process that has the
+    store open for writing would lose its own lock.
+    """
     try:
-        import fcntl
-    except ImportError:  # not POSIX
-        return False
-    try:
-        fd = os.open(os.path.join(store, "LOCK"), os.O_RDWR)
+        st = os.stat(os.path.join(store, "LOCK"))
+        with open("/proc/locks", encoding="ascii", errors="replace") as f:
+            table = f.read()
     except OSError:
         return False
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)  # closing releases the lock if it was taken
-    return False
+    dev = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    return any(len(fields) > 5 and fields[5] == dev
+               for fields in (line.split() for line in table.splitlines()))
+
+
+def checkpoint_path(store: str | os.PathLike, pid: int) -> Path:
+    """Where the query process ``pid`` keeps its checkpoint of ``store``."""
+    store = Path(store)
+    return store.with_name(f"{store.name}.query-{pid}")
 
 
 @contextmanager
@@ -78,7 +83,7 @@ def readable(store: str | os.PathLike) -> Iterator[Path]:
         return
     import pyoxigraph
 
-    target = store.with_name(f"{store.name}.query-{os.getpid()}")
+    target = checkpoint_path(store, os.getpid())
     shutil.rmtree(target, ignore_errors=True)
     try:
         try:
