@@ -181,3 +181,32 @@ def test_entities_in_html_and_xml_are_not_expanded(tmp_path, suffix):
     text = "".join(n.text or "" for n in plan.root.walk()) + plan.source_text
     assert "root:" not in text
     assert text.count("哈") < 200  # the declaration's own ten, never 10^5
+
+
+def test_a_build_killed_between_its_renames_gets_its_old_store_back(tmp_path):
+    """``build`` moves the old store aside, then the new one in; killed in between, the
+    next open puts the old one back instead of starting an empty store."""
+    store = tmp_path / "store"
+    with Store(store) as st:
+        st.load_plans([sample_plan("before")], ontology=True)
+    before = content(store)
+    os.rename(store, tmp_path / "store.old")  # the state after the first rename
+    assert content(store) == before
+    with Store(store) as st:
+        st.load_plans([sample_plan("after")])
+    assert "https://w3id.org/plankg/id/plan/after" in content(store)[0]
+
+
+def test_build_swaps_the_store_in_one_step_where_it_can(tmp_path):
+    from plankg.store.build import _exchange, _swap
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("a", encoding="utf-8")
+    (b / "x").write_text("b", encoding="utf-8")
+    if not _exchange(a, b):
+        pytest.skip("no renameat2(RENAME_EXCHANGE) here: the two-rename swap is used")
+    assert (a / "x").read_text(encoding="utf-8") == "b"
+    _swap(a, b)  # a (now holding "b") goes into place, the other is removed
+    assert (b / "x").read_text(encoding="utf-8") == "b" and not a.exists()

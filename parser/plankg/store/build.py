@@ -254,8 +254,35 @@ class _Writer:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux ``renameat2(RENAME_EXCHANGE)``): nobody,
+    not even a process killed halfway, sees neither in place. False where unsupported."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap(staging: Path, store_path: Path) -> None:
-    """Put ``staging`` where ``store_path`` is, keeping the old one until it is in place."""
+    """Put ``staging`` where ``store_path`` is, keeping the old one until it is in place.
+
+    Where the two can be exchanged in one step they are (then the old store is deleted);
+    elsewhere the old store is renamed aside first, and a process killed between the two
+    renames leaves it at ``<store>.old``, from where the next open puts it back
+    (:func:`plankg.store.embedded._recover_swap`).
+    """
+    if store_path.exists() and _exchange(staging, store_path):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old store
+        return
     backup = store_path.with_name(store_path.name + ".old")
     shutil.rmtree(backup, ignore_errors=True)
     if store_path.exists():

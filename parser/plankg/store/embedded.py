@@ -88,6 +88,7 @@ class Store:
             self._s = pyoxigraph.Store()
             return
         self.path = Path(path) if path else default_store_path()
+        _recover_swap(self.path)
         self._s = self._open_waiting(self.path, read_only, lock_wait)
 
     @classmethod
@@ -319,6 +320,22 @@ class Store:
             regions.setdefault(p["region"], {k: 0 for k, _ in self.SUMMARY_KINDS})
         return {"plans": len(plans), "triples": self.triple_count(),
                 "regions": dict(sorted(regions.items()))}
+
+
+def _recover_swap(path: Path) -> None:
+    """Put back the store a ``build`` killed between its two renames left aside.
+
+    ``plankg build`` moves the old store to ``<store>.old`` and the finished one into
+    place (:func:`plankg.store.build._swap`); killed in between, there is no store at
+    ``path``, and the next ``load`` would start an empty one there. The old store is
+    whole, so it goes back.
+    """
+    old = path.with_name(path.name + ".old")
+    if not path.exists() and (old / "CURRENT").is_file():
+        try:
+            os.rename(old, path)
+        except OSError:
+            pass  # someone else did it, or is swapping right now
 
 
 def _skolem(term):
