@@ -138,14 +138,14 @@ def _remove_checkpoint(path: Path, pid: int) -> None:
 _MOVED = re.compile(r"IO error|Corruption|No such file|not found", re.I)
 
 
-def _evaluate(sparql: str, fmt: str, path: Path, *, tries: int = 6) -> str:
+def _evaluate(sparql: str, fmt: str, path: Path, *, tries: int = 8) -> str:
     """Open the store read-only, run ``sparql`` and format the whole answer.
 
     While a ``load`` or ``build`` writes, the query reads a checkpoint of the store
     (:func:`plankg.store.snapshot.readable`), since Oxigraph leaves reading during a
     write undefined (here: failed or hung reads of files the writer removed); a
-    checkpoint that fails for the same reason is retried, up to ``tries`` times over
-    about a second and a half.
+    read that fails for that reason (a writer that started just after the look) is
+    retried on a checkpoint, up to ``tries`` times over about two seconds.
     """
     import time
 
@@ -154,7 +154,8 @@ def _evaluate(sparql: str, fmt: str, path: Path, *, tries: int = 6) -> str:
 
     for attempt in range(tries):
         try:
-            with readable(path) as where, Store(where, read_only=True) as st:
+            with readable(path, checkpoint=attempt > 0) as where, \
+                    Store(where, read_only=True) as st:
                 results = st.query(sparql)
                 try:
                     return format_results(results, fmt)
@@ -164,7 +165,7 @@ def _evaluate(sparql: str, fmt: str, path: Path, *, tries: int = 6) -> str:
             if (e.code not in ("E301", "E402") or not _MOVED.search(e.reason)
                     or attempt == tries - 1):
                 raise
-            time.sleep(0.05 * 2 ** attempt)
+            time.sleep(min(0.05 * 2 ** attempt, 0.4))
     raise AssertionError("unreachable")
 
 

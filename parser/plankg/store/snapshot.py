@@ -68,17 +68,18 @@ def checkpoint_path(store: str | os.PathLike, pid: int) -> Path:
 
 
 @contextmanager
-def readable(store: str | os.PathLike) -> Iterator[Path]:
+def readable(store: str | os.PathLike, *, checkpoint: bool = False) -> Iterator[Path]:
     """A directory to read ``store`` from: the store itself when no writer has it open,
     else a checkpoint of its last flushed state, removed afterwards.
 
     Oxigraph's reader of a directory that a load writes meanwhile may fail on, or hang
     over, table files the writer removed; a checkpoint's files are hard links, so they
     stay. What a checkpoint shows is the store before the running load: a whole load or
-    none of it.
+    none of it. ``checkpoint`` makes one whether or not a writer is seen (a writer may
+    start just after the look).
     """
     store = Path(store)
-    if not writer_active(store):
+    if not checkpoint and not writer_active(store):
         yield store
         return
     import pyoxigraph
