@@ -231,3 +231,21 @@ def test_writer_active_reads_the_lock_without_taking_it(tmp_path):
         Store(tmp_path / "s")
     del writer
     assert not writer_active(tmp_path / "s")
+
+
+def test_a_commit_left_in_the_log_by_a_killed_load_is_in_the_snapshot(tmp_path):
+    """A load killed after its commit but before its flush: the commit is in the
+    write-ahead log only, which the snapshot must carry too."""
+    store = tmp_path / "store"
+    _load(store, sample_plan("flushed"), ontology=True)
+    code = (f"import os, sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+            "from conftest import sample_plan\n"
+            "from plankg.store.embedded import Store\n"
+            f"st = Store({str(store)!r}); st.load_plans([sample_plan('logged')])\n"
+            "os._exit(0)  # committed, never flushed or closed\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    snaps = Snapshots(store, tmp_path / "snaps")
+    assert snaps.refresh()
+    with Store(current(tmp_path / "snaps"), read_only=True) as s:
+        assert [p["plan"].rsplit("/", 1)[1] for p in s.plans()] == ["flushed", "logged"]
+    snaps.close()

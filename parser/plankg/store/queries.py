@@ -154,7 +154,7 @@ def _evaluate(sparql: str, fmt: str, path: Path, *, tries: int = 8) -> str:
 
     for attempt in range(tries):
         try:
-            with readable(path, checkpoint=attempt > 0) as where, \
+            with readable(path, force=attempt > 0) as where, \
                     Store(where, read_only=True) as st:
                 results = st.query(sparql)
                 try:

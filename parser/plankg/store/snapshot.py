@@ -9,11 +9,11 @@ directory that nobody writes, then publishes its name in ``CURRENT-SNAPSHOT``
 (written to a temporary file and renamed, so a reader sees the old name or the new
 one). Readers (the endpoint's workers) open the snapshot named there.
 
-Why a checkpoint shows a whole load or none of it: a checkpoint taken from a
-read-only open holds the table files listed in the store's manifest, i.e. the state
-as of the writer's last flush, and a flush writes whole write batches; ``plankg
-load`` writes all its plans in one batch and flushes when it closes, and ``plankg
-build`` renames a finished store into place. A change is noticed by the store's
+Why a checkpoint shows a whole load or none of it: a checkpoint (:func:`checkpoint`)
+holds the table files listed in the store's manifest, which a flush writes from whole
+write batches, and a copy of the write-ahead log, whose replay stops at the last whole
+batch; ``plankg load`` writes all its plans in one batch, and ``plankg build`` renames
+a finished store into place. A change is noticed by the store's
 fingerprint (:func:`plankg.store.cache.fingerprint`: name, size and time of every file)
 and the directory's inode (a ``build`` swaps the directory); :meth:`Snapshots.refresh`
 is cheap when nothing changed (one directory scan), so the endpoint calls it about
@@ -61,6 +61,26 @@ def writer_active(store: str | os.PathLike) -> bool:
                for fields in (line.split() for line in table.splitlines()))
 
 
+def checkpoint(store: Path, target: Path) -> None:
+    """Make ``target`` a checkpoint of ``store``: ``Store.backup`` of a read-only open
+    (table files hard-linked, the manifest copied), plus a copy of the write-ahead log
+    files, which a read-only backup leaves out: a commit whose writer was killed before
+    it flushed lives only there. A log copied while a writer appends to it may end in a
+    torn record; opening replays the whole batches before it, so the checkpoint still
+    shows whole loads.
+    """
+    import pyoxigraph
+
+    src = pyoxigraph.Store.read_only(str(store))
+    try:
+        src.backup(str(target))
+    finally:
+        del src
+    for f in os.listdir(store):
+        if f.endswith(".log") and not (target / f).exists():
+            shutil.copyfile(store / f, target / f)
+
+
 def checkpoint_path(store: str | os.PathLike, pid: int) -> Path:
     """Where the query process ``pid`` keeps its checkpoint of ``store``."""
     store = Path(store)
@@ -68,31 +88,25 @@ def checkpoint_path(store: str | os.PathLike, pid: int) -> Path:
 
 
 @contextmanager
-def readable(store: str | os.PathLike, *, checkpoint: bool = False) -> Iterator[Path]:
+def readable(store: str | os.PathLike, *, force: bool = False) -> Iterator[Path]:
     """A directory to read ``store`` from: the store itself when no writer has it open,
     else a checkpoint of its last flushed state, removed afterwards.
 
     Oxigraph's reader of a directory that a load writes meanwhile may fail on, or hang
     over, table files the writer removed; a checkpoint's files are hard links, so they
     stay. What a checkpoint shows is the store before the running load: a whole load or
-    none of it. ``checkpoint`` makes one whether or not a writer is seen (a writer may
+    none of it. ``force`` makes one whether or not a writer is seen (a writer may
     start just after the look).
     """
     store = Path(store)
-    if not checkpoint and not writer_active(store):
+    if not force and not writer_active(store):
         yield store
         return
-    import pyoxigraph
-
     target = checkpoint_path(store, os.getpid())
     shutil.rmtree(target, ignore_errors=True)
     try:
         try:
-            src = pyoxigraph.Store.read_only(str(store))
-            try:
-                src.backup(str(target))
-            finally:
-                del src
+            checkpoint(store, target)
         except (OSError, RuntimeError) as e:  # files moved under us: the caller retries
             from plankg.errors import PlanKGError
 
@@ -144,11 +158,7 @@ class Snapshots:
         target = self.directory / f"gen-{self.generation + 1:06d}"
         shutil.rmtree(target, ignore_errors=True)
         try:
-            src = pyoxigraph.Store.read_only(str(self.store))
-            try:
-                src.backup(str(target))
-            finally:
-                del src
+            checkpoint(self.store, target)
             pyoxigraph.Store.read_only(str(target))  # it opens: publish it
         except (OSError, ValueError) as e:  # a write moved files under us: next time
             shutil.rmtree(target, ignore_errors=True)
