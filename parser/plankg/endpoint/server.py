@@ -171,6 +171,9 @@ class Endpoint:
                                deadline)
         except Late:
             self._retire(w)
+            # one line for whoever runs the endpoint: which query was stopped
+            print(f"plankg serve: E403 stopped after {timeout_text(self.timeout)} s: "
+                  + " ".join(sparql.split())[:200], file=sys.stderr, flush=True)
             return self._error(PlanKGError.make(
                 "E403", seconds=timeout_text(self.timeout),
                 reason="stopped; the endpoint goes on serving"))
