@@ -167,7 +167,8 @@ def test_failed_load_leaves_the_store_unchanged(loaded, tmp_path):
     assert alone.exit_code == 1 and alone.stderr.count("\n") == 1 and str(bad) in alone.stderr
 
 
-def test_second_writer_gets_store_in_use(loaded, tmp_path):
+def test_second_writer_gets_store_in_use(loaded, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANKG_LOCK_WAIT", "0.5")  # a load waits this long, then says so
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys
@@ -261,13 +262,12 @@ def test_validate_reports(loaded):
 
 
 def test_serve_command_line(tmp_path):
-    r = run("serve", "--dry-run", "--port", "7999", "--store", str(tmp_path / "s"))
+    """--writable runs the Oxigraph server itself, with the query timeout passed on."""
+    r = run("serve", "--dry-run", "--writable", "--port", "7999", "--timeout", "5",
+            "--store", str(tmp_path / "s"))
     argv = r.stdout.split()
-    assert argv[1:] == ["serve-read-only", "--location", str((tmp_path / "s").resolve()),
-                        "--bind", "127.0.0.1:7999", "--union-default-graph"]
-    assert "--writable" not in argv
-    w = run("serve", "--dry-run", "--writable", "--store", str(tmp_path / "s"))
-    assert w.stdout.split()[1] == "serve"
+    assert argv[1:] == ["serve", "--location", str((tmp_path / "s").resolve()),
+                        "--bind", "127.0.0.1:7999", "--union-default-graph", "--timeout-s", "5"]
 
 
 def _free_port() -> int:

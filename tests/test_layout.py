@@ -27,6 +27,7 @@ RANKS = {
     "workbench": 7,  # compare, export, report, notebook API over the store
     "remote": 7,     # push to / query a SPARQL server (httpx)
     "diff": 7,       # meaning-level diff of two plans (pipeline or store)
+    "endpoint": 7,   # plankg serve: the live SPARQL endpoint over store snapshots
 }
 
 

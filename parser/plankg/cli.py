@@ -167,11 +167,19 @@ def _warn_duplicate_ids(plans: list) -> None:
         seen[p.id] = p.path
 
 
+def _lock_wait() -> float:
+    """Seconds a load or build waits for another writer: ``$PLANKG_LOCK_WAIT``, else 60."""
+    try:
+        return max(0.0, float(os.environ.get("PLANKG_LOCK_WAIT", "60")))
+    except ValueError:
+        return 60.0
+
+
 def _open_store(store: Path | None, *, read_only: bool = False):
     from plankg.store.embedded import Store
 
     try:
-        return Store(store, read_only=read_only)
+        return Store(store, read_only=read_only, lock_wait=0 if read_only else _lock_wait())
     except PlanKGError as e:
         raise _fail(e) from None
 
@@ -208,9 +216,20 @@ def _errors_to_click(f: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plankg")
-def main() -> None:
+@click.option("--max-bytes", metavar="SIZE", default=None,
+              help="Refuse plan files larger than SIZE (bytes, or 20M, 1G) with E104 before "
+                   "reading them [default: $PLANKG_MAX_BYTES, else 50M].")
+def main(max_bytes: str | None) -> None:
     """Chinese five-year plans (五年规划) as an RDF knowledge graph you query with SPARQL."""
     _utf8_streams()
+    if max_bytes is not None:  # the environment reaches the parse workers too
+        os.environ["PLANKG_MAX_BYTES"] = max_bytes
+        from plankg.read.text import max_bytes_limit
+
+        try:
+            max_bytes_limit()
+        except PlanKGError as e:
+            raise click.BadParameter(e.reason, param_hint="--max-bytes") from None
 
 
 @main.command()
@@ -303,8 +322,10 @@ def load(files: tuple[Path, ...], store: Path | None, jobs: int, quiet: bool) ->
 @click.option("--endpoint", metavar="URL",
               help="Run on this remote SPARQL endpoint instead of the store "
                    "(Oxigraph server: http://HOST:PORT/query).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="With --endpoint: seconds to wait for the answer [default: 60].")
+@click.option("--timeout", type=click.FloatRange(0), default=None, envvar="PLANKG_QUERY_TIMEOUT",
+              help="Stop a query running longer than SECONDS with error E403 (0: no limit); "
+                   "with --endpoint, how long to wait for the server's answer "
+                   "[default: $PLANKG_QUERY_TIMEOUT, else 120].")
 @click.option("--user", metavar="U", help="With --endpoint: user name for the server.")
 @click.option("--password-env", metavar="VAR",
               help="With --endpoint: environment variable holding the password "
@@ -319,7 +340,8 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
     Queries see the union of every plan's graph and the ontology graph; the usual
     prefixes (pk: dcterms: skos: rdfs: xsd: prov: oa: org: qb:) are predeclared.
     A result is kept in the store's cache (plankg-cache/ inside it) until the store
-    changes, so asking again is instant.
+    changes, so asking again is instant. A query past --timeout is stopped (E403) and
+    the store is unchanged.
     """
     from plankg.store.queries import available, execute, resolve
 
@@ -330,16 +352,18 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
         width = max((len(n) for n in names), default=0)
         _out("".join(f"{n.ljust(width)}  {s}\n" for n, s in names.items()))
         return
+    from plankg.store.bounded import DEFAULT_TIMEOUT
+
     _name, sparql = resolve(query)
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     if endpoint:
         from plankg.remote.endpoint import execute_remote
         from plankg.remote.http import Auth
 
         auth = Auth.from_options(user, password_env)
-        _out(execute_remote(sparql, endpoint, fmt, auth=auth,
-                            timeout=60.0 if timeout is None else timeout), output)
+        _out(execute_remote(sparql, endpoint, fmt, auth=auth, timeout=timeout or None), output)
         return
-    _out(execute(sparql, fmt, store, use_cache=not no_cache), output)
+    _out(execute(sparql, fmt, store, use_cache=not no_cache, timeout=timeout), output)
 
 
 @main.command()
@@ -377,7 +401,8 @@ def build(store: Path | None, jobs: int | None, corpus: Path | None, quiet: bool
         try:
             _graphs, errors = build_store(files, path, jobs=jobs, parse=_parse_for_build,
                                           on_done=lambda _p: bar.update(1),
-                                          on_warning=warnings.append)
+                                          on_warning=warnings.append,
+                                          lock_wait=_lock_wait())
         except PlanKGError as e:
             raise _fail(e) from None
     for w in warnings:
@@ -511,31 +536,70 @@ def serve_command(store: Path, port: int, writable: bool) -> list[str]:
 @main.command()
 @store_option
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--timeout", type=click.FloatRange(0), default=None, envvar="PLANKG_QUERY_TIMEOUT",
+              help="Stop a query running longer than SECONDS: HTTP 503 with E403; the "
+                   "endpoint goes on serving (0: no limit) [default: 120].")
+@click.option("--max-rows", type=click.IntRange(0), default=None,
+              help="Cut longer answers at N rows, saying so in the X-PlanKG-Cut header "
+                   "(0: no cut) [default: 100000].")
+@click.option("--max-request-bytes", type=click.IntRange(1), default=None,
+              help="Refuse larger requests with HTTP 413 [default: 1 MiB].")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Queries evaluated at once, each in its own process [default: 2].")
 @click.option("--writable", is_flag=True,
-              help="Accept SPARQL updates (takes the store's write lock).")
-@click.option("--dry-run", is_flag=True, help="Print the server command line and exit.")
+              help="Run the Oxigraph server instead, accepting SPARQL updates (takes the "
+                   "store's write lock, so `plankg load` must wait).")
+@click.option("--dry-run", is_flag=True,
+              help="With --writable: print the Oxigraph server command line and exit.")
 @_errors_to_click
-def serve(store: Path | None, port: int, writable: bool, dry_run: bool) -> None:
-    """A SPARQL endpoint over HTTP on 127.0.0.1 (the Oxigraph server).
+def serve(store: Path | None, port: int, timeout: float | None, max_rows: int | None,
+          max_request_bytes: int | None, workers: int | None, writable: bool,
+          dry_run: bool) -> None:
+    """A SPARQL endpoint over HTTP on 127.0.0.1 (SPARQL 1.1 protocol at /query).
 
-    Read-only by default, so it does not block readers; queries see the union of all
-    graphs. Stop loading while it runs: reading while another process writes is
-    undefined in Oxigraph.
+    Queries see the union of all graphs and the newest snapshot of the store:
+    `plankg load` and `plankg build` may run meanwhile, and their plans appear on
+    the endpoint within a few seconds of their commit. A query past --timeout gets
+    HTTP 503 and the endpoint goes on serving.
     """
+    from plankg.store.bounded import DEFAULT_TIMEOUT
     from plankg.store.embedded import default_store_path
 
     path = (store or default_store_path()).resolve()
-    argv = serve_command(path, port, writable)
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    if writable or dry_run:
+        _serve_oxigraph(path, port, timeout, dry_run)
+        return
+    if not (path / "CURRENT").is_file():
+        raise PlanKGError.make("E301", path=str(path),
+                               reason="no store here yet; run `plankg build` or `plankg load FILE` first")
+    from plankg.endpoint import server
+
+    server.remove_stale(path)
+    limits = {"max_rows": server.DEFAULT_MAX_ROWS if max_rows is None else max_rows,
+              "max_request_bytes": max_request_bytes or server.DEFAULT_MAX_REQUEST_BYTES,
+              "workers": workers or server.DEFAULT_WORKERS}
+    rows = limits["max_rows"] or "no"
+
+    def ready() -> None:
+        click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query  (store {path}; "
+                   f"timeout {timeout:g} s, {rows} row limit; loads may run; Ctrl-C stops)",
+                   err=True)
+
+    server.serve(path, port, timeout=timeout, on_ready=ready, **limits)
+
+
+def _serve_oxigraph(path: Path, port: int, timeout: float, dry_run: bool) -> None:
+    """``plankg serve --writable``: exec the Oxigraph server (with its own timeout)."""
+    argv = serve_command(path, port, True)
+    if timeout:
+        argv += ["--timeout-s", f"{max(1, round(timeout))}"]
     if dry_run:
         _out(" ".join(argv) + "\n")
         return
     if oxigraph_executable() is None:
         raise click.ClickException("the Oxigraph server is not installed (pip install oxigraph)")
-    if not writable and not (path / "CURRENT").is_file():
-        raise PlanKGError.make("E301", path=str(path),
-                               reason="no store here yet; run `plankg build` or `plankg load FILE` first")
-    if writable:
-        _open_store(path).close()  # fail with E300 now rather than inside the server
+    _open_store(path).close()  # fail with E300 now rather than inside the server
     click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query  (store {path}; Ctrl-C stops)",
                err=True)
     sys.stdout.flush()

@@ -36,6 +36,9 @@ MESSAGES = {
     "E400": "no such query: {reason}",
     "E401": "bad SPARQL: {reason}",
     "E402": "query failed: {reason}",
+    "E403": "query timed out after {seconds} s: {reason}",
+    "E404": "request too large: {reason}",
+    "E405": "endpoint cannot answer: {reason}",
     # validation / other
     "E500": "validation failed: {reason}",
     # workbench: compare, export, report (plankg.workbench)

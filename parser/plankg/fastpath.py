@@ -3,7 +3,8 @@
 ``plankg query NAME`` is what researchers run most, often from scripts in a loop, and
 importing click alone costs more than answering from the store's result cache
 (:mod:`plankg.store.cache`). So the console script runs :func:`main` here: when the command
-line is exactly ``plankg query QUERY [--store DIR] [--format table|csv|json]`` (either
+line is exactly ``plankg query QUERY [--store DIR] [--format table|csv|json]
+[--timeout SECONDS]`` (either
 ``--opt value`` or ``--opt=value``) and the cache holds the answer for the store as it
 is now, the answer is written and nothing else is imported. Any other command line,
 any other option, a miss or any doubt hands over to :func:`plankg.cli.main`, which
@@ -13,6 +14,8 @@ parses the arguments itself, so both paths give the same output.
 ('chapters', 'csv', 's')
 >>> _cached_query_args(["query", "chapters", "--no-cache"]) is None
 True
+>>> _cached_query_args(["query", "chapters", "--timeout", "5"])
+('chapters', 'table', None)
 """
 from __future__ import annotations
 
@@ -31,12 +34,19 @@ def _cached_query_args(argv: list[str]) -> tuple[str, str, str | None] | None:
     while rest:
         arg = rest.pop(0)
         name, eq, value = arg.partition("=")
-        if name not in ("--store", "--format"):
+        if name not in ("--store", "--format", "--timeout"):
             return None
         if not eq:
             if not rest:
                 return None
             value = rest.pop(0)
+        if name == "--timeout":  # a cached answer takes no time; only check the value
+            try:
+                if float(value) >= 0:
+                    continue
+            except ValueError:
+                pass
+            return None
         if name == "--format":
             if value not in _FORMATS:
                 return None

@@ -53,9 +53,34 @@ from plankg.read.detect import sniff
 from plankg.read.web import NoTextError, html_to_text
 from plankg.offsets import OffsetMap
 
-__all__ = ["Source", "read_source", "read_bytes", "DEFAULT_MAX_BYTES"]
+__all__ = ["Source", "read_source", "read_bytes", "DEFAULT_MAX_BYTES", "max_bytes_limit"]
 
-DEFAULT_MAX_BYTES = 200 * 2**20
+DEFAULT_MAX_BYTES = 50 * 2**20
+"""The largest plan file read (E104 beyond); ``PLANKG_MAX_BYTES`` or ``plankg --max-bytes``
+changes it. The largest real plans are a few MB of text; 50 MB bounds memory (~20x
+the file while parsing) well inside a laptop's."""
+MAX_BYTES_ENV = "PLANKG_MAX_BYTES"
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.I)
+
+
+def max_bytes_limit() -> int:
+    """The input size limit: ``$PLANKG_MAX_BYTES`` (bytes, or with a k/M/G suffix) or
+    :data:`DEFAULT_MAX_BYTES`.
+
+    >>> import os; os.environ["PLANKG_MAX_BYTES"] = "2M"; max_bytes_limit()
+    2097152
+    >>> del os.environ["PLANKG_MAX_BYTES"]; max_bytes_limit() == DEFAULT_MAX_BYTES
+    True
+    """
+    value = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
+    m = _SIZE.match(value)
+    if not m:
+        raise PlanKGError.make("E104", reason=f"{MAX_BYTES_ENV}={value!r} is not a size "
+                                              "(bytes, or with a k/M/G suffix)")
+    unit = (m.group(2) or "b")[0].lower()
+    return int(m.group(1)) * {"b": 1, "k": 2**10, "m": 2**20, "g": 2**30}[unit]
 _SNIFF = 1 << 16           # bytes/characters looked at for binary and HTML sniffing
 _HTML_EXTS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _SIGNATURES = (
@@ -105,18 +130,21 @@ class Source:
         return page_of(self.pages, offset)
 
 
-def read_source(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+def read_source(path: str | os.PathLike, *, max_bytes: int | None = None) -> Source:
     """Read and decode a plan file.
 
     Args:
         path: the file; reported in errors and in :attr:`Source.path` as given.
-        max_bytes: larger files are refused (E104).
+        max_bytes: larger files are refused (E104), judged by their size before
+            anything is read; default :func:`max_bytes_limit`.
     Returns:
         the :class:`Source`.
     Raises:
         InputError: E100–E105, see the module docstring.
     """
     name = os.fsdecode(path)
+    if max_bytes is None:
+        max_bytes = max_bytes_limit()
     try:
         st = os.stat(name)
     except (FileNotFoundError, NotADirectoryError):
@@ -135,13 +163,15 @@ def read_source(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     return read_bytes(data, name, max_bytes=max_bytes)
 
 
-def read_bytes(data: bytes, path: str = "<bytes>", *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+def read_bytes(data: bytes, path: str = "<bytes>", *, max_bytes: int | None = None) -> Source:
     """Decode a plan held in memory (tests, stdin); ``path`` names it and gives its extension.
 
     Raises:
         InputError: E101–E105, see the module docstring.
     """
     path = os.fsdecode(path)
+    if max_bytes is None:
+        max_bytes = max_bytes_limit()
     if len(data) > max_bytes:
         raise _too_large(path, len(data), max_bytes)
     if not data:
@@ -183,7 +213,8 @@ def _os_reason(e: OSError) -> str:
 
 
 def _too_large(path: str, size: int, limit: int) -> PlanKGError:
-    return PlanKGError.make("E104", path=path, reason=f"{size} bytes, the limit is {limit}")
+    return PlanKGError.make("E104", path=path, reason=f"{size} bytes, the limit is {limit} "
+                            f"(set {MAX_BYTES_ENV} or plankg --max-bytes to change it)")
 
 
 def _decode(data: bytes, path: str, ext: str) -> tuple[str, str]:

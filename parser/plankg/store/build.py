@@ -119,7 +119,8 @@ def _handed_out(paths: list[str], slots: Any, stop: Any) -> Iterator[str]:
 def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLike, *, jobs: int = 1,
                 parse: Callable | None = None,
                 on_done: Callable[[str], None] | None = None,
-                on_warning: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
+                on_warning: Callable[[str], None] | None = None,
+                lock_wait: float = 0) -> tuple[list[str], list[str]]:
     """Rebuild ``store_path`` with one graph per file (see the module doc).
 
     Returns ``(graph IRIs loaded, errors)``; with errors the store is unchanged.
@@ -133,7 +134,7 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
     shutil.rmtree(staging, ignore_errors=True)
     old: Store | None = None
     if (store_path / "CURRENT").is_file():
-        old = Store(store_path)  # takes the write lock: E300 if someone else writes
+        old = Store(store_path, lock_wait=lock_wait)  # the write lock: E300 if someone else writes
     try:
         new = pyoxigraph.Store(str(staging))
     except OSError as e:
@@ -253,8 +254,35 @@ class _Writer:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux ``renameat2(RENAME_EXCHANGE)``): nobody,
+    not even a process killed halfway, sees neither in place. False where unsupported."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap(staging: Path, store_path: Path) -> None:
-    """Put ``staging`` where ``store_path`` is, keeping the old one until it is in place."""
+    """Put ``staging`` where ``store_path`` is, keeping the old one until it is in place.
+
+    Where the two can be exchanged in one step they are (then the old store is deleted);
+    elsewhere the old store is renamed aside first, and a process killed between the two
+    renames leaves it at ``<store>.old``, from where the next open puts it back
+    (:func:`plankg.store.embedded._recover_swap`).
+    """
+    if store_path.exists() and _exchange(staging, store_path):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old store
+        return
     backup = store_path.with_name(store_path.name + ".old")
     shutil.rmtree(backup, ignore_errors=True)
     if store_path.exists():

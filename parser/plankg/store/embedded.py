@@ -20,7 +20,9 @@ rolls back its ``DROP``.)
 Locking. A read-write store takes RocksDB's lock on the directory; a second writer
 gets :class:`~plankg.errors.StoreError` E300 "store is in use". Readers (``plankg
 query``, ``plankg serve``) open the store read-only and never block; Oxigraph leaves
-reading while another process writes undefined, so run queries between loads.
+reading while another process writes undefined, so while a writer holds the lock they
+read a checkpoint instead (:mod:`plankg.store.snapshot`). ``lock_wait`` lets a second
+writer wait for the first (``plankg load`` and ``build`` do).
 
 >>> s = Store.in_memory()
 >>> s.triple_count()
@@ -72,20 +74,40 @@ class Store:
         path: the store directory (default :func:`default_store_path`).
         read_only: open for reading only (does not take the write lock; the
             directory must already hold a store).
+        lock_wait: seconds to wait for another writer to finish (default: fail at once).
     Raises:
         StoreError: E300 when another process holds the store, E301 when it cannot
             be opened (no store there for a read-only open, not a directory, ...).
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False,
-                 _memory: bool = False):
+                 lock_wait: float = 0, _memory: bool = False):
         self.read_only = read_only
         if _memory:
             self.path: Path | None = None
             self._s = pyoxigraph.Store()
             return
         self.path = Path(path) if path else default_store_path()
-        self._s = self._open(self.path, read_only)
+        _recover_swap(self.path)
+        self._s = self._open_waiting(self.path, read_only, lock_wait)
+
+    @classmethod
+    def _open_waiting(cls, path: Path, read_only: bool, lock_wait: float) -> pyoxigraph.Store:
+        """:meth:`_open`, waiting up to ``lock_wait`` s while another writer holds the
+        store (two ``plankg load`` started at once: the second waits for the first)."""
+        import time
+
+        deadline = time.monotonic() + lock_wait
+        while True:
+            try:
+                return cls._open(path, read_only)
+            except StoreError as e:
+                if e.code != "E300" or time.monotonic() >= deadline:
+                    if e.code == "E300" and lock_wait > 0:
+                        e.reason += f" (waited {lock_wait:g} s)"
+                        e.args = (str(e),)
+                    raise
+                time.sleep(0.1)
 
     @classmethod
     def in_memory(cls) -> "Store":
@@ -104,7 +126,7 @@ class Store:
                     reason="no store here yet; run `plankg build` or `plankg load FILE` first")
             try:
                 return pyoxigraph.Store.read_only(where)
-            except OSError as e:
+            except (OSError, RuntimeError) as e:  # RuntimeError: files moved by a writer
                 raise PlanKGError.make("E301", path=where, reason=_one_line(e)) from None
         try:
             return pyoxigraph.Store(where)
@@ -238,7 +260,7 @@ class Store:
                                   prefixes=dict(PREFIXES if prefixes is None else prefixes))
         except SyntaxError as e:
             raise PlanKGError.make("E401", reason=_one_line(e)) from None
-        except (OSError, ValueError, TypeError) as e:
+        except (OSError, ValueError, TypeError, RuntimeError) as e:
             raise PlanKGError.make("E402", reason=_one_line(e)) from None
 
     def triple_count(self, graph: str | None = None) -> int:
@@ -298,6 +320,22 @@ class Store:
             regions.setdefault(p["region"], {k: 0 for k, _ in self.SUMMARY_KINDS})
         return {"plans": len(plans), "triples": self.triple_count(),
                 "regions": dict(sorted(regions.items()))}
+
+
+def _recover_swap(path: Path) -> None:
+    """Put back the store a ``build`` killed between its two renames left aside.
+
+    ``plankg build`` moves the old store to ``<store>.old`` and the finished one into
+    place (:func:`plankg.store.build._swap`); killed in between, there is no store at
+    ``path``, and the next ``load`` would start an empty one there. The old store is
+    whole, so it goes back.
+    """
+    old = path.with_name(path.name + ".old")
+    if not path.exists() and (old / "CURRENT").is_file():
+        try:
+            os.rename(old, path)
+        except OSError:
+            pass  # someone else did it, or is swapping right now
 
 
 def _skolem(term):
