@@ -219,3 +219,27 @@ def test_header_on_one_line_over_cells_one_a_line():
         ("幼有所育", "托位数", "个", "1.3", [(2025, "4.6", None)], "预期性"),
         ("幼有所育", "入园率", "%", "87", [(2025, "91", None)], "约束性"),
         ("学有所教", "巩固率", "%", "96", [(2025, None, "稳步提高")], "约束性")]
+
+
+@pytest.mark.parametrize("num", ["1.", "1、", "1. "])
+def test_numbered_subheading_with_a_comma(num):
+    """``1.分区规划，突出特质`` on a line of its own is a heading; the same with a 。 and a body is a task."""
+    text = (f"一、主要任务\n（一）综合开展社区微更新\n{num}分区规划，突出历史街区特质\n从改善老旧小区居住环境出发，推进社区微更新。\n"
+            f"2.分年实施。聚焦期内重点工作任务，分阶段实施微更新。\n")
+    plan = parse(text)
+    subs = plan.root.find(Kind.SUBSECTION)
+    assert [(s.number, s.title) for s in subs] == [("1", "分区规划，突出历史街区特质")]
+    assert "分年实施" in [k.title for k in plan.root.find(Kind.KEY_TASK)]
+
+
+def test_sub_rows_and_row_numbers_that_look_like_values():
+    """A 其中 sub-row without a number, a target that is a small integer just before the next
+    row's number, units like 条（段）, a 完成情况 column."""
+    cells = ["表2 某区绿化主要指标表", "板块", "序号", "指标名称", "属性", "单位", "“十四五”现状", "“十五五”目标",
+             "绿化", "1", "新建绿地", "约束性", "万平方米", "88.2", "36", "其中 公园绿地", "51.4", "18",
+             "2", "景观道路建设", "预期性", "条（段）", "40", "12", "市容", "3", "店招店牌整治", "预期性", "块",
+             "2100", "1400"]
+    text = "一、主要目标\n" + "\n\n".join(cells) + "\n二、重点任务\n"
+    got = [(c, n, u, b, t[0][1]) for c, n, u, b, t, _ in indicators(parse(text))]
+    assert got == [("绿化", "新建绿地", "万平方米", "88.2", "36"), ("绿化", "其中公园绿地", None, "51.4", "18"),
+                   ("绿化", "景观道路建设", "条（段）", "40", "12"), ("市容", "店招店牌整治", "块", "2100", "1400")]

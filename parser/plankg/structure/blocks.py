@@ -97,6 +97,9 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
             i += 1
             continue
         head = heading_of(s, P) if _MAYBE_HEADING.match(s) else None
+        if head is not None and head["rank"] >= 6 and layout.wrapped and CLAUSE.search(head["title"]) \
+                and line.width >= layout.full_width - 1.5:
+            head = None   # "1.推进…，支持…" filling the line: a numbered paragraph that wraps
         if head is not None and _heading_allowed(head, para, layout):
             flush()
             blocks.append(Block("heading", [line], head))

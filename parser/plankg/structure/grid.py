@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass, field
 
 from .cells import _DASH, _RATE_UNIT, nature_of, parse_value
+from .lexicon import is_unit
 from .lines import Line, ends_sentence, heading_of, join_lines
 from .numerals import cn_to_int
 from .patterns import Structure
@@ -232,8 +233,10 @@ def _fit(col: GridColumn, s: str, P: Structure) -> float:
             return 0.2
         return 1.2 if len(t) <= 80 else INF
     if role == "unit":
-        if (_UNITLIKE.match(t) or _RATE_UNIT.match(t) or _DASH.match(t)) and len(t) <= 8:
-            return 0.0 if not re.search(r"[率数量积度]$", t) or len(t) <= 2 else 1.5
+        if _DASH.match(t) or _RATE_UNIT.match(t) or is_unit(t, P.table_units):
+            return 0.0
+        if _UNITLIKE.match(t) and len(t) <= 4 and not re.search(r"[率数量积度]$", t):
+            return 1.0      # a unit the lexicons do not know
         return INF
     if _INDEX.match(t) or parse_value(t, P) is not None and not re.search(r"[\u4e00-\u9fff]{2}", t):
         return INF      # a number is never a name or a group
@@ -353,15 +356,18 @@ def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
     hint = sum(gaps) < 0.6 * len(gaps)
     fit_cache: dict = {}
     N = len(cells)
-    best = [INF] * (N + 1)
-    back = [0] * (N + 1)
-    best[0] = 0.0
+    index_col = next((k for k, c in enumerate(cols) if c.role == "index"), None)
+    # states[e]: {number of the last row's 序号 (0 before the first): (cost, start, state at start)}
+    # — rows are numbered 1, 2, 3 …: a 序号 cell that breaks the count costs, so a value that
+    # happens to be a small integer (35) is not taken for the next row's number
+    states: list[dict[int, tuple[float, int, int]]] = [dict() for _ in range(N + 1)]
+    states[0][0] = (0.0, -1, -1)
     rest_cost = 2.5                       # a line left to the body after the table
     for e in range(1, N + 1):
         for s in range(max(0, e - n_cols), e):
-            if best[s] == INF:
+            if not states[s]:
                 continue
-            cost, _ = _align(cells[s:e], cols, P, s == 0, fit_cache)
+            cost, where = _align(cells[s:e], cols, P, s == 0, fit_cache)
             if cost == INF:
                 continue
             cost += 0.2                     # per row: prefer fuller rows
@@ -369,16 +375,32 @@ def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
                 if e < N and not gaps[e - 1]:
                     cost += 0.8             # a row that ends where no blank line is
                 cost += 0.3 * sum(gaps[s:e - 1])   # a blank line inside a row (an empty cell)
-            if best[s] + cost < best[e]:
-                best[e], back[e] = best[s] + cost, s
+            number = None
+            if index_col is not None and index_col in where:
+                number = int(cells[s + where.index(index_col)].text.strip())
+            for last, (c0, _, _) in states[s].items():
+                step = 0.0
+                nxt = last
+                if number is not None:
+                    nxt = number
+                    if number != last + 1:
+                        step = 3.0          # the count breaks (or restarts)
+                total = c0 + cost + step
+                if nxt not in states[e] or total < states[e][nxt][0]:
+                    states[e][nxt] = (total, s, last)
+            if len(states[e]) > 6:          # keep the few best numberings
+                keep = sorted(states[e].items(), key=lambda kv: kv[1][0])[:6]
+                states[e] = dict(keep)
+    best = [min((v[0] for v in st.values()), default=INF) for st in states]
     # where the table ends: the cut that leaves the least unexplained lines
     end = max(range(N + 1), key=lambda e: (-(best[e] + rest_cost * (N - e)), e))
     spans = []
     e = end
+    state = min(states[end], key=lambda k: states[end][k][0]) if states[end] else 0
     while e > 0:
-        s = back[e]
+        _, s, prev = states[e][state]
         spans.append((s, e))
-        e = s
+        e, state = s, prev
     spans.reverse()
     rows: list[GridRow] = []
     for s, e in spans:

@@ -162,3 +162,45 @@ def domain_of_label(label: str, *, exact: bool = False) -> str | None:
         if len(starts) == 1:
             return starts.pop()
     return None
+
+
+@lru_cache(maxsize=1)
+def unit_words() -> frozenset[str]:
+    """The measure units of ``data/units.tsv`` (first column): a table's unit cells are
+    made of them (万平方米, 平方米/人, 条（段）), a name cell is not."""
+    from plankg.paths import DATA_DIR
+
+    path = DATA_DIR / "units.tsv"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise PlanKGError.make("E200", path=str(path), reason=e.strerror or str(e)) from None
+    words = set()
+    for no, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#") or no == 1 or line.startswith("unit\t"):
+            continue
+        word = line.split("\t")[0].strip()
+        if not word:
+            raise PlanKGError.make("E200", path=str(path), line=no, reason="empty unit")
+        words.add(word)
+    return frozenset(words)
+
+
+def is_unit(cell: str, extra: frozenset[str] | tuple = ()) -> bool:
+    """Is ``cell`` made of known units (万平方米, 平方米/人, 个/每年, 条（段）, 1/10万)?
+
+    ``extra``: more unit words (a table's units: ``structure.toml`` ``tables.units``).
+
+    >>> [is_unit(c, {"段"}) for c in ("万平方米", "平方米/人", "条（段）", "其中公园绿地", "%")]
+    [True, True, True, False, True]
+    """
+    t = re.sub(r"\s+", "", cell).strip("()（）")
+    if not t:
+        return False
+    parts = [p for p in re.split(r"[/／（）()每]", t) if p]
+    units = unit_words()
+    for p in parts:
+        p = re.sub(r"^(?:\d+(?:\.\d+)?)?[十百千万亿]*", "", p) or p
+        if p not in units and p not in extra and not re.fullmatch(r"[十百千万亿]+", p):
+            return False
+    return bool(parts)

@@ -141,8 +141,10 @@ def heading_of(s: str, P: Structure) -> dict[str, Any] | None:
     if len(title) > h.max_title or (h.rank >= 4 and not title):
         return None
     if h.rank >= 4 and len(title) > 15 and CLAUSE.search(title) and (
-            h.rank >= 6 or ends_sentence(title) or "。" in title or _CLAUSES.search(title)):
-        # a sentence, not a title; but （一）坚持高端引领，提升…影响力 is a section title
+            ends_sentence(title) or "。" in title or _CLAUSES.search(title)
+            or (h.rank >= 6 and len(title) > 24)):
+        # a sentence, not a title; but （一）坚持高端引领，提升…影响力 and
+        # 1.分区规划，突出历史街区各自特质 are titles
         return None
     info = {"style": h.style, "rank": h.rank, "number": num, "title": title}
     if body:

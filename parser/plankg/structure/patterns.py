@@ -51,6 +51,7 @@ class Structure:
     target_words: tuple[str, ...]
     group_words: frozenset[str]
     target_phrase_starts: tuple[str, ...]
+    table_units: frozenset[str]
     qualitative: tuple[str, ...]
 
     def heading_for(self, line: str) -> HeadingStyle | None:
@@ -112,6 +113,7 @@ def load_structure(path: Path) -> Structure:
             target_words=tuple(tab["year_words"]["target"]),
             group_words=frozenset(tab["group_words"]),
             target_phrase_starts=tuple(tab["qualitative"]["starts"]),
+            table_units=frozenset(tab["units"]),
             qualitative=tuple(sorted(tab["qualitative"]["words"], key=len, reverse=True)),
         )
     except KeyError as e:

@@ -299,7 +299,7 @@ def _consume_grid(lines: list[Line], i: int, j: int, head: tuple[list[grid.GridC
             continue
         out: dict[str, Any] = {"name": vals.get("name") or "", "nature": nature_of(vals.get("nature") or "", P)}
         if vals.get("unit"):
-            out["unit"] = vals["unit"].strip("()（）")
+            out["unit"] = _unwrap(vals["unit"])
         if vals.get("index"):
             out["index"] = vals["index"]
         for c in cols:
@@ -318,6 +318,13 @@ def _consume_grid(lines: list[Line], i: int, j: int, head: tuple[list[grid.GridC
     if not table.children:
         warnings.append(Warning_("W310", f"table {table.number or ''} {table.title} has no rows".strip(), first.no))
     return end, table
+
+
+def _unwrap(unit: str) -> str:
+    """``（个）`` → ``个``; ``条（段）`` stays as it is."""
+    u = unit.strip()
+    m = re.fullmatch(r"[(（]\s*([^()（）]*)\s*[)）]", u)
+    return m.group(1).strip() if m else u
 
 
 def _observation(cell: str, P: Structure) -> dict[str, Any]:
@@ -555,7 +562,7 @@ def _aligned_row(toks: list[str], header: Header, line: Line, P: Structure) -> d
         elif c.role == "nature":
             row["nature"] = nature_of(v, P)
         elif c.role == "unit":
-            row["unit"] = v.strip("()（）")
+            row["unit"] = _unwrap(v)
         elif c.role in ("category", "domain"):
             row["category"] = v
         else:
