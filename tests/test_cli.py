@@ -195,6 +195,22 @@ def test_parse_formats(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))
 
 
+def test_parse_web_annotation_adds_selectors_with_quotes(tmp_path):
+    """--web-annotation: every span also as oa: selectors; without it, none."""
+    f = _sample_file(tmp_path, "sichuan.txt")
+    oa = "http://www.w3.org/ns/oa#"
+    plain = list(pyoxigraph.parse(run("parse", str(f), "--format", "turtle").stdout,
+                                  format=pyoxigraph.RdfFormat.TURTLE))
+    wa = list(pyoxigraph.parse(run("parse", str(f), "--format", "turtle",
+                                   "--web-annotation").stdout,
+                               format=pyoxigraph.RdfFormat.TURTLE))
+    assert not any(t.predicate.value.startswith(oa) for t in plain)
+    starts = [t for t in plain if t.predicate.value.endswith("#start")]
+    exacts = [t for t in wa if t.predicate.value == oa + "exact"]
+    assert starts and len(exacts) == len(starts)
+    assert set(plain) <= set(wa)
+
+
 def test_parse_missing_file():
     r = run("parse", "does-not-exist.txt")
     assert r.exit_code == 1 and "does-not-exist.txt: E100 no such file" in r.stderr

@@ -222,9 +222,12 @@ def main() -> None:
               help="Dump an intermediate stage as JSON instead of the finished plan.")
 @click.option("--no-semantic", is_flag=True,
               help="Skip the semantic layer (domains, quantities, departments, links).")
+@click.option("--web-annotation", is_flag=True,
+              help="turtle/jsonld: also write every node's span as Web Annotation selectors "
+                   "with the quoted text (queries/export/web_annotation.rq).")
 @_errors_to_click
 def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
-          no_semantic: bool) -> None:
+          no_semantic: bool, web_annotation: bool = False) -> None:
     """Parse one plan FILE and write its structured form."""
     if stage:
         if not file.is_file():
@@ -249,7 +252,17 @@ def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
     else:
         from plankg.graph.rdf import serialize_plan
 
-        _out(serialize_plan(plan, fmt).decode("utf-8"), output)
+        extra: list = []
+        if web_annotation:
+            import pyoxigraph
+
+            from plankg.graph.rdf import plan_quads
+            from plankg.store.quotes import web_annotation_quads
+
+            mem = pyoxigraph.Store()
+            mem.extend(plan_quads(plan))
+            extra = web_annotation_quads(mem)
+        _out(serialize_plan(plan, fmt, extra=extra).decode("utf-8"), output)
 
 
 @main.command()

@@ -36,6 +36,7 @@ True
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import Any, Iterable, Iterator
@@ -107,14 +108,6 @@ SKOS_PREF = f"<{vocab.SKOS}prefLabel>"
 SKOS_ALT = f"<{vocab.SKOS}altLabel>"
 SKOS_NOTATION = f"<{vocab.SKOS}notation>"
 PROV_DERIVED = f"<{vocab.PROV}wasDerivedFrom>"
-OA_SPECIFIC = f"<{vocab.OA}SpecificResource>"
-OA_HAS_SOURCE = f"<{vocab.OA}hasSource>"
-OA_HAS_SELECTOR = f"<{vocab.OA}hasSelector>"
-OA_POS = f"<{vocab.OA}TextPositionSelector>"
-OA_QUOTE = f"<{vocab.OA}TextQuoteSelector>"
-OA_START = f"<{vocab.OA}start>"
-OA_END = f"<{vocab.OA}end>"
-OA_EXACT = f"<{vocab.OA}exact>"
 ORG_ORGANIZATION = f"<{vocab.ORG}Organization>"
 
 #: The nine basic public service domains (labels as plans write them) → IRI slugs.
@@ -395,26 +388,25 @@ class _Builder:
         self.lit(src, T.sourceFormat, plan.format)
         name = re.split(r"[\\/]", str(plan.path or ""))[-1]
         self.lit(src, DCT_SOURCE, name)
+        # the decoded text, once: every node's span (pk:start/pk:end) points into it
+        self.add(src, T.sourceText, _lit(self.text))
 
     def provenance(self, iri: str, span: Iterable[int] | None) -> None:
+        """The node's span in the source text: two quads, ``pk:start`` and ``pk:end``.
+
+        The quote is not stored: it is ``pk:sourceText`` (one literal on
+        ``{plan}/source``) cut at ``[start, end)``, see :mod:`plankg.store.quotes`;
+        ``queries/web_annotation.rq`` expands spans back to Web Annotation selectors.
+        """
         try:
             start, end = (int(x) for x in span)  # type: ignore[union-attr]
         except (TypeError, ValueError):
             return
         start = max(0, min(start, len(self.text)))
         end = max(start, min(end, len(self.text)))
-        node, src = _iri(iri), _iri(iri + "/src")
-        pos, quote = _iri(iri + "/src/pos"), _iri(iri + "/src/quote")
-        self.add(node, PROV_DERIVED, src)
-        self.add(src, RDF_TYPE, OA_SPECIFIC)
-        self.add(src, OA_HAS_SOURCE, self.source)
-        self.add(src, OA_HAS_SELECTOR, pos)
-        self.add(src, OA_HAS_SELECTOR, quote)
-        self.add(pos, RDF_TYPE, OA_POS)
-        self.integer(pos, OA_START, start)
-        self.integer(pos, OA_END, end)
-        self.add(quote, RDF_TYPE, OA_QUOTE)
-        self.add(quote, OA_EXACT, _lit(self.text[start:end]))
+        node = _iri(iri)
+        self.integer(node, T.start, start)
+        self.integer(node, T.end, end)
 
     # nodes
     def node_iri(self, node: Node, parent_iri: str, sibling_counts: dict[Kind, int]) -> str:
@@ -603,11 +595,13 @@ SERIALISATIONS = {"turtle": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD,
                   "ntriples": RdfFormat.N_TRIPLES}
 
 
-def serialize_plan(plan: Plan, fmt: str = "turtle") -> bytes:
+def serialize_plan(plan: Plan, fmt: str = "turtle", *, extra: Iterable[Quad] = ()) -> bytes:
     """The plan's graph as bytes in ``fmt`` (turtle, jsonld, trig, nquads, ntriples).
 
     Triple formats (turtle, jsonld, ntriples) drop the graph name; the dataset formats
     keep it. pyoxigraph 0.5 writes all of them, so rdflib is never needed here.
+    ``extra`` quads (the Web Annotation form of the spans, see
+    :mod:`plankg.store.quotes`) are written with the plan's own.
 
     >>> from plankg.model import Plan, Node, Kind
     >>> p = Plan("x", "x.txt", "", "text", "utf-8", "", {"region": "四川省"}, Node(Kind.DOCUMENT))
@@ -617,7 +611,7 @@ def serialize_plan(plan: Plan, fmt: str = "turtle") -> bytes:
     rdf_format = SERIALISATIONS[fmt]
     # group by subject (first appearance order) so Turtle writes one block per resource
     groups: dict = {}
-    for q in plan_quads(plan):
+    for q in itertools.chain(plan_quads(plan), extra):
         groups.setdefault(q.subject, []).append(q)
     quads = [q for qs in groups.values() for q in qs]
     items: Iterable = quads if rdf_format.supports_datasets and fmt != "jsonld" else (
