@@ -103,10 +103,8 @@ DCT_TITLE = f"<{vocab.DCTERMS}title>"
 DCT_IS_PART_OF = f"<{vocab.DCTERMS}isPartOf>"
 DCT_SPATIAL = f"<{vocab.DCTERMS}spatial>"
 DCT_SOURCE = f"<{vocab.DCTERMS}source>"
-SKOS_CONCEPT = f"<{vocab.SKOS}Concept>"
 SKOS_PREF = f"<{vocab.SKOS}prefLabel>"
 SKOS_ALT = f"<{vocab.SKOS}altLabel>"
-SKOS_NOTATION = f"<{vocab.SKOS}notation>"
 PROV_DERIVED = f"<{vocab.PROV}wasDerivedFrom>"
 ORG_ORGANIZATION = f"<{vocab.ORG}Organization>"
 
@@ -142,6 +140,16 @@ CLASS_OF: dict[Kind, str] = {
     Kind.TABLE_ROW: "TableRow",
     Kind.UNKNOWN: "UnknownBlock",
 }
+
+# Domain evidence that only repeats what the graph already says (the indicator's
+# pk:category, the service table row, the enclosing column/section/parent's domain, the
+# node's own heading): not written. Evidence from the node's own words ("terms: …") is.
+_EVIDENCE_IN_GRAPH = frozenset({"category", "service table", "column", "section", "parent",
+                                "heading"})
+
+# The numbering style most plans use for a heading kind: pk:style is written only
+# for the others (一、 chapters, （一） sections …).
+_USUAL_STYLE = {Kind.PART: "第X篇", Kind.CHAPTER: "第X章", Kind.SECTION: "第X节"}
 
 # Kinds numbered across the whole plan ({plan}/chapter/4); the rest are numbered
 # inside their parent ({chapter}/section/2).
@@ -314,6 +322,7 @@ class _Builder:
         self.source = _iri(self.piri + "/source")
         self.lines: list[str] = []
         self.used: set[str] = set()
+        self.described: set = set()  # shared resources (concepts, departments) described once
         self.plan_counts: dict[str, int] = {}
         self.order = 0
         meta = plan.meta or {}
@@ -351,6 +360,12 @@ class _Builder:
     def boolean(self, s: str, p: str, value: object) -> None:
         if value is not None:
             self.add(s, p, f'"{"true" if value else "false"}"^^{_BOOLEAN}')
+
+    def flag(self, s: str, p: str, value: object) -> None:
+        """A boolean stated only when true (``pk:approximate``): absence means false,
+        which saves a quad on nearly every figure."""
+        if value:
+            self.add(s, p, f'"true"^^{_BOOLEAN}')
 
     def unique(self, iri: str) -> str:
         if iri not in self.used:
@@ -455,10 +470,9 @@ class _Builder:
         self.integer(s, T.order, self.order)
         self.add(s, DCT_IS_PART_OF, _iri(parent_iri))
         self.add(s, T.plan, self.plan_node)
-        if "style" in a:
-            self.lit(s, T.style, a["style"])
-        if isinstance(a.get("level"), int):
-            self.integer(s, T.level, a["level"])
+        if "style" in a and _USUAL_STYLE.get(node.kind) != a["style"]:
+            self.lit(s, T.style, a["style"])  # only an unusual numbering style
+        # no pk:level: a heading's depth is its count of Division ancestors (dcterms:isPartOf)
 
         dom = domain_iri(a.get("domain"))
         if dom is None and node.kind is Kind.INDICATOR:
@@ -471,7 +485,8 @@ class _Builder:
             self.add(s, T.domain, _iri(dom))
         ev = a.get("domain_evidence")
         for e in (ev if isinstance(ev, (list, tuple)) else [ev] if ev else []):
-            self.lit(s, T.domainEvidence, e)
+            if str(e).split(":", 1)[0].strip() not in _EVIDENCE_IN_GRAPH:
+                self.lit(s, T.domainEvidence, e)
 
         self.provenance(iri, node.span)
 
@@ -492,7 +507,10 @@ class _Builder:
     def indicator(self, s: str, iri: str, node: Node, table: Node | None) -> None:
         a = node.attrs or {}
         name = node.title or a.get("title") or ""
-        self.lit(s, T.category, re.sub(r"\s+", "", a.get("category") or "") or None)
+        category = re.sub(r"\s+", "", a.get("category") or "") or None
+        named = domain_iri(category)
+        if named is None or named != domain_iri(a.get("domain") or category):
+            self.lit(s, T.category, category)  # a category that is the domain's name: pk:domain
         self.lit(s, T.unit, a.get("unit"))
         self.lit(s, T.nature, a.get("nature"))
         tattrs = (table.attrs if table is not None else None) or {}
@@ -501,35 +519,33 @@ class _Builder:
             if not obs:
                 continue
             o = _iri(f"{iri}/{which}")
-            self.add(s, prop, o)
-            self.add(o, RDF_TYPE, T.Observation)
+            self.add(s, prop, o)  # a pk:Observation by the range of pk:baseline/pk:target
             if not self.dec(o, T.value, obs.get("value")) and obs.get("value") is not None:
                 self.lit(o, T.rawValue, obs.get("value"))
             self.dec(o, T.valueMax, obs.get("value_max"))
             self.year(o, T.year, obs.get("year") or tattrs.get(f"{which}_year"))
             self.lit(o, T.comparator, obs.get("comparator"))
-            self.boolean(o, T.approximate, obs.get("approximate"))
+            self.flag(o, T.approximate, obs.get("approximate"))
             self.lit(o, T.qualitativeValue, obs.get("qualitative"))
-            self.lit(o, T.rawValue, obs.get("raw"))
+            raw = obs.get("raw")
+            if raw is not None and str(raw).strip() != (decimal_lexical(obs.get("value")) or ""):
+                self.lit(o, T.rawValue, raw)  # only where the cell is not just pk:value
         key = indicator_concept_key(name, a.get("unit"))
         if key:
-            c = _iri(concept_iri(key))
-            self.add(s, T.concept, c)
-            self.add(c, RDF_TYPE, SKOS_CONCEPT)
-            self.lit(c, SKOS_PREF, name)
-            self.lit(c, SKOS_NOTATION, key)
+            # a skos:Concept by the range of pk:concept; its notation is the IRI's last
+            # segment and its labels are the titles of the indicators that share it
+            self.add(s, T.concept, _iri(concept_iri(key)))
 
     def quantity(self, owner: str, owner_iri: str, k: int, q: dict) -> None:
         qiri = f"{owner_iri}/quantity/{k}"
         n = _iri(qiri)
-        self.add(owner, T.quantity, n)
-        self.add(n, RDF_TYPE, T.Quantity)
+        self.add(owner, T.quantity, n)  # a pk:Quantity by the range of pk:quantity
         if not self.dec(n, T.value, q.get("value")) and q.get("value") is not None:
             self.lit(n, T.rawValue, q.get("value"))
         self.dec(n, T.valueMax, q.get("value_max"))
         self.lit(n, T.unit, q.get("unit"))
         self.lit(n, T.comparator, q.get("comparator"))
-        self.boolean(n, T.approximate, q.get("approximate"))
+        self.flag(n, T.approximate, q.get("approximate"))
         self.lit(n, T.scope, q.get("scope"))
         self.lit(n, T.text, q.get("text"))
         if q.get("span"):
@@ -543,9 +559,12 @@ class _Builder:
         org = _iri(iri("org", self.region_key, canonical))
         prop = T.supportDepartment if d.get("role") == "support" else T.leadDepartment
         self.add(owner, prop, org)
-        self.add(org, RDF_TYPE, ORG_ORGANIZATION)
-        self.lit(org, SKOS_PREF, canonical)
-        if written and written != canonical:
+        if org not in self.described:  # described once per plan, not at every mention
+            self.described.add(org)
+            self.add(org, RDF_TYPE, ORG_ORGANIZATION)
+            self.lit(org, SKOS_PREF, canonical)
+        if written and written != canonical and (org, written) not in self.described:
+            self.described.add((org, written))  # type: ignore[arg-type]
             self.lit(org, SKOS_ALT, written)
 
     def link(self, owner: str, owner_iri: str, k: int, link: dict) -> None:
@@ -556,8 +575,7 @@ class _Builder:
             path = target.split(":", 1)[1] if ":" in target else target
             target = f"{self.piri}/{path.strip('/')}"
         n = _iri(f"{owner_iri}/link/{k}")
-        self.add(owner, T.link, n)
-        self.add(n, RDF_TYPE, T.Link)
+        self.add(owner, T.link, n)  # a pk:Link by the range of pk:link
         self.add(n, T.linkTarget, _iri(target))
         score = link.get("score")
         if isinstance(score, (int, float)) and not isinstance(score, bool):
