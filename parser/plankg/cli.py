@@ -390,6 +390,9 @@ def validate(store: Path | None) -> None:
     if not (path / "CURRENT").is_file():
         raise PlanKGError.make("E301", path=str(path),
                                reason="no store here yet; run `plankg build` or `plankg load FILE` first")
+    from plankg.store.embedded import Store
+
+    Store(path, read_only=True).close()  # E303 for a store in another format
     conforms, report = validate_store(path)
     _out(report if report.endswith("\n") else report + "\n")
     if not conforms:
@@ -446,6 +449,8 @@ def serve(store: Path | None, port: int, writable: bool, dry_run: bool) -> None:
                                reason="no store here yet; run `plankg build` or `plankg load FILE` first")
     if writable:
         _open_store(path).close()  # fail with E300 now rather than inside the server
+    elif (path / "CURRENT").is_file():
+        _open_store(path, read_only=True).close()  # E303: never serve another store format
     click.echo(f"SPARQL endpoint: http://127.0.0.1:{port}/query  (store {path}; Ctrl-C stops)",
                err=True)
     sys.stdout.flush()

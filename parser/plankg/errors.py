@@ -23,6 +23,7 @@ MESSAGES = {
     "E300": "store is in use by another process: {reason}",
     "E301": "cannot open store: {reason}",
     "E302": "load failed, store unchanged: {reason}",
+    "E303": "store was written by another plankg store format: {reason}",
     # queries
     "E400": "no such query: {reason}",
     "E401": "bad SPARQL: {reason}",

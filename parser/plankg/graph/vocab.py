@@ -63,6 +63,8 @@ PROPERTIES = (
     "sha256", "encoding", "sourceFormat",
     # provenance: the source text once, each node's span into it
     "sourceText", "start", "end",
+    # the store's layout version (a marker on the ontology graph, see store/embedded.py)
+    "storeFormat",
     # region
     "divisionCode",
     # domains

@@ -126,14 +126,22 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
     Raises :class:`~plankg.errors.StoreError` E300 when another process holds the
     store, E301/E302 when it cannot be written.
     """
-    from .embedded import Store
+    from .embedded import Store, format_quad, store_format, STORE_FORMAT
 
     store_path = Path(store_path)
     staging = store_path.with_name(store_path.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     old: Store | None = None
+    old_graphs_usable = True
     if (store_path / "CURRENT").is_file():
-        old = Store(store_path)  # takes the write lock: E300 if someone else writes
+        # takes the write lock: E300 if someone else writes. A store in another format
+        # is what build is for: it is replaced, and none of its graphs is kept.
+        old = Store(store_path, check_format=False)
+        if store_format(old.raw) not in (None, STORE_FORMAT):
+            if on_warning:
+                on_warning(f"{store_path}: written in an older store format; rebuilt from "
+                           "the corpus (plans loaded by hand must be loaded again)")
+            old_graphs_usable = False  # still open: it holds the lock until the swap
     try:
         new = pyoxigraph.Store(str(staging))
     except OSError as e:
@@ -166,11 +174,11 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
         writer.close()
         # keep what the old store had besides the rebuilt plans and the ontology
         keep_out = set(graphs) | {ONTOLOGY_GRAPH}
-        if old is not None:
+        if old is not None and old_graphs_usable:
             for g in old.raw.named_graphs():
                 if isinstance(g, pyoxigraph.NamedNode) and g.value not in keep_out:
                     new.bulk_extend(old.raw.quads_for_pattern(None, None, None, g))
-        new.extend(Store._ontology_quads())
+        new.extend(Store._ontology_quads() + [format_quad()])
         new.flush()
         new.optimize()  # compact the bulk-loaded files: first evaluations ~1.3x faster after
     except BaseException as e:

@@ -38,9 +38,51 @@ import pyoxigraph
 
 from plankg.errors import PlanKGError, StoreError
 from plankg.paths import DEFAULT_STORE_DIR, default_store_path, ontology_dir  # noqa: F401 - re-exported
-from plankg.graph.vocab import ONTOLOGY_GRAPH, PREFIXES
+from plankg.graph.vocab import ONTOLOGY_GRAPH, PK_NS, PREFIXES
 
 ONTOLOGY_FILES = ("plankg.ttl", "domains.ttl")
+
+#: The layout of the graphs this plankg writes and reads. 1: provenance as Web
+#: Annotation selectors (no marker in the store); 2: the source text once per plan and
+#: pk:start/pk:end per node, inferable quads dropped (issue #12). Stored as
+#: ``<ontology> pk:storeFormat N`` in the ontology graph by every write; a store with
+#: data and another (or no) marker is refused with E303, never queried (its answers
+#: would be wrong or empty).
+STORE_FORMAT = 2
+_ONTOLOGY_NODE = pyoxigraph.NamedNode(ONTOLOGY_GRAPH)
+_FORMAT_P = pyoxigraph.NamedNode(PK_NS + "storeFormat")
+
+
+def format_quad() -> pyoxigraph.Quad:
+    """The marker quad every write puts in the store."""
+    return pyoxigraph.Quad(_ONTOLOGY_NODE, _FORMAT_P,
+                           pyoxigraph.Literal(str(STORE_FORMAT), datatype=pyoxigraph.NamedNode(
+                               "http://www.w3.org/2001/XMLSchema#integer")),
+                           _ONTOLOGY_NODE)
+
+
+def store_format(raw: pyoxigraph.Store) -> int | None:
+    """The format marker of a store: its number, 0 for a store with data but no marker
+    (written before format 2), None for an empty store."""
+    m = next(iter(raw.quads_for_pattern(_ONTOLOGY_NODE, _FORMAT_P, None, _ONTOLOGY_NODE)), None)
+    if m is not None:
+        try:
+            return int(m.object.value)
+        except ValueError:
+            return -1
+    return 0 if next(iter(raw.quads_for_pattern(None, None, None)), None) is not None else None
+
+
+def require_format(raw: pyoxigraph.Store, where: str) -> None:
+    """Raise E303 unless ``raw`` is empty or in :data:`STORE_FORMAT`."""
+    found = store_format(raw)
+    if found is None or found == STORE_FORMAT:
+        return
+    written = "an older plankg (store format 1)" if found == 0 else f"store format {found}"
+    raise PlanKGError.make(
+        "E303", path=where,
+        reason=f"written by {written}, this plankg reads format {STORE_FORMAT}; "
+               "rebuild it with `plankg build` (or delete it and `plankg load` the plans again)")
 
 
 
@@ -74,11 +116,14 @@ class Store:
             directory must already hold a store).
     Raises:
         StoreError: E300 when another process holds the store, E301 when it cannot
-            be opened (no store there for a read-only open, not a directory, ...).
+            be opened (no store there for a read-only open, not a directory, ...),
+            E303 when it was written in another store format (see
+            :data:`STORE_FORMAT`; ``check_format=False`` is for ``plankg build``,
+            which replaces such a store).
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False,
-                 _memory: bool = False):
+                 check_format: bool = True, _memory: bool = False):
         self.read_only = read_only
         if _memory:
             self.path: Path | None = None
@@ -86,6 +131,12 @@ class Store:
             return
         self.path = Path(path) if path else default_store_path()
         self._s = self._open(self.path, read_only)
+        if check_format:
+            try:
+                require_format(self._s, str(self.path))
+            except PlanKGError:
+                self._s = None  # release the directory lock
+                raise
 
     @classmethod
     def in_memory(cls) -> "Store":
@@ -102,10 +153,19 @@ class Store:
                 raise PlanKGError.make(
                     "E301", path=where,
                     reason="no store here yet; run `plankg build` or `plankg load FILE` first")
-            try:
-                return pyoxigraph.Store.read_only(where)
-            except OSError as e:
-                raise PlanKGError.make("E301", path=where, reason=_one_line(e)) from None
+            for attempt in range(5):
+                try:
+                    return pyoxigraph.Store.read_only(where)
+                except OSError as e:
+                    raise PlanKGError.make("E301", path=where, reason=_one_line(e)) from None
+                except RuntimeError as e:
+                    # a writer that opened the store meanwhile may compact it and delete
+                    # a table file the read-only open was about to read: open again
+                    if attempt == 4 or "No such file" not in str(e):
+                        raise PlanKGError.make("E301", path=where, reason=_one_line(e)) from None
+                    import time
+
+                    time.sleep(0.05 * (attempt + 1))
         try:
             return pyoxigraph.Store(where)
         except OSError as e:
@@ -150,6 +210,8 @@ class Store:
         for g, triples in graphs:
             ops.append(f"DROP SILENT GRAPH <{g}>")
             ops.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{triples}\n}} }}")
+        m = format_quad()  # the format marker, last (after a DROP of the ontology graph)
+        ops.append(f"INSERT DATA {{ GRAPH {m.graph_name} {{ {m.subject} {m.predicate} {m.object} }} }}")
         try:
             self.raw.update(" ;\n".join(ops))
         except (OSError, SyntaxError, ValueError) as e:
@@ -221,7 +283,7 @@ class Store:
         """
         quads = self._ontology_quads()
         self._replace_graphs([(ONTOLOGY_GRAPH, _triples_text(quads))])
-        return len(quads)
+        return len(quads) + 1  # and the store-format marker, which lives in that graph
 
     # --- reading --------------------------------------------------------------------
 
