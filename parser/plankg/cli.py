@@ -10,8 +10,9 @@ UTF-8 whatever the locale.
 Batch loading is all-or-nothing: ``plankg load A B C`` parses every file before
 opening the store; if any file fails, each failure is reported as ``FILE: reason`` and
 nothing is loaded, so the store keeps exactly what it had. When all parse, every graph
-(plus the ontology graph) is replaced in one transaction. ``plankg build`` does the same
-for every plan file in the corpus.
+(plus the ontology graph) is replaced in its own transaction: a plan is visible whole or
+not at all, even after a ``kill -9``. ``plankg build`` does the same for every plan file
+in the corpus.
 
 Keeping ``plankg query`` and ``plankg --help`` fast: only click and the small plankg
 modules are imported at module level; pyoxigraph, the parser (jieba, spaCy) and
@@ -329,13 +330,18 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
                    "[default: one per CPU core, at most 4].")
 @click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Corpus directory [default: $PLANKG_CORPUS, else the repository's corpus/].")
+@click.option("--full", is_flag=True,
+              help="Parse every file again (default: only files whose content changed since "
+                   "the last build, when plankg and its data files are the same).")
 @_errors_to_click
-def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
+def build(store: Path | None, jobs: int | None, corpus: Path | None, full: bool = False) -> None:
     """Load every plan in corpus/ and print a summary.
 
     All-or-nothing like `load`: a file that fails to parse is reported and the
     store is left as it was. The plans are streamed into a staging store that
-    replaces the old one at the end; plans loaded by hand are kept.
+    replaces the old one at the end; plans loaded by hand are kept. A second build
+    re-parses only the files whose content changed (one transaction); --full
+    parses everything.
     """
     d = corpus or corpus_dir()
     if not d.is_dir():
@@ -354,7 +360,7 @@ def build(store: Path | None, jobs: int | None, corpus: Path | None) -> None:
         try:
             _graphs, errors = build_store(files, path, jobs=jobs, parse=_parse_for_build,
                                           on_done=lambda _p: bar.update(1),
-                                          on_warning=warnings.append)
+                                          on_warning=warnings.append, full=full)
         except PlanKGError as e:
             raise _fail(e) from None
     for w in warnings:

@@ -64,7 +64,7 @@ PROPERTIES = (
     # provenance: the source text once, each node's span into it
     "sourceText", "start", "end",
     # the store's layout version (a marker on the ontology graph, see store/embedded.py)
-    "storeFormat",
+    "storeFormat", "buildKey",
     # region
     "divisionCode",
     # domains

@@ -116,11 +116,133 @@ def _handed_out(paths: list[str], slots: Any, stop: Any) -> Iterator[str]:
         yield p
 
 
+# --- incremental builds ------------------------------------------------------------------
+
+#: Above this many changed files (or a quarter of the corpus) an incremental build
+#: rebuilds everything instead: the staging store's bulk loads are faster than the
+#: transactional path for many plans.
+INCREMENTAL_MAX = 50
+
+
+def build_key() -> str:
+    """What a plan's graph depends on besides its file: plankg's version, the store
+    format and every data file (lexicons, patterns) and ontology file the parser reads.
+    Stored with the store-format marker; a different key makes the next build a full one.
+    (A change to plankg's code without a version bump is not seen: ``build --full``.)
+    """
+    import hashlib
+
+    from plankg import __version__
+    from plankg.paths import DATA_DIR, ontology_dir
+
+    from .embedded import STORE_FORMAT
+
+    h = hashlib.sha256(f"{__version__}\0{STORE_FORMAT}\0".encode())
+    for d in (DATA_DIR, ontology_dir()):
+        for f in sorted(p for p in Path(d).rglob("*") if p.is_file()):
+            h.update(f"{f.relative_to(d)}\0".encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _key_quad(key: str) -> pyoxigraph.Quad:
+    from plankg.graph.vocab import PK_NS
+
+    g = pyoxigraph.NamedNode(ONTOLOGY_GRAPH)
+    return pyoxigraph.Quad(g, pyoxigraph.NamedNode(PK_NS + "buildKey"), pyoxigraph.Literal(key), g)
+
+
+def _stored_key(raw: pyoxigraph.Store) -> str | None:
+    q = _key_quad("")
+    m = next(iter(raw.quads_for_pattern(q.subject, q.predicate, None, q.graph_name)), None)
+    return m.object.value if m is not None else None
+
+
+def _stored_files(raw: pyoxigraph.Store) -> dict[tuple[str, str], str]:
+    """``(file name, sha256 of its bytes) → plan graph IRI`` for every plan in the store."""
+    from plankg.graph.vocab import PREFIXES
+
+    q = """SELECT ?plan ?file ?sha WHERE { GRAPH ?plan {
+             ?plan prov:wasDerivedFrom ?src . ?src dcterms:source ?file ; pk:sha256 ?sha } }"""
+    return {(r["file"].value, r["sha"].value): r["plan"].value
+            for r in raw.query(q, prefixes=dict(PREFIXES))}
+
+
+def changed_files(paths: list[str], raw: pyoxigraph.Store) -> list[str] | None:
+    """The files of ``paths`` whose plan is not in the store as it is now (new files,
+    edited files), in order; None when the store was built with another
+    :func:`build_key` (everything must be parsed again)."""
+    import hashlib
+
+    if _stored_key(raw) != build_key():
+        return None
+    stored = _stored_files(raw)
+    out = []
+    for p in paths:
+        try:
+            sha = hashlib.sha256(Path(p).read_bytes()).hexdigest()
+        except OSError:
+            out.append(p)  # let the parser report it
+            continue
+        if (Path(p).name, sha) not in stored:
+            out.append(p)
+    return out
+
+
+def _incremental(paths: list[str], store_path: Path, jobs: int, parse: Callable | None,
+                 on_done: Callable[[str], None] | None
+                 ) -> tuple[list[str], list[str]] | None:
+    """Re-parse only the files that changed since the last build and replace their
+    graphs in ONE transaction (all or nothing, like ``plankg load``); None when a full
+    build is needed (no store, another format or build key, too many changes)."""
+    from .embedded import STORE_FORMAT, Store, _nquads_to_triples, store_format
+
+    if not (store_path / "CURRENT").is_file():
+        return None
+    st = Store(store_path, check_format=False)  # the write lock: E300 if someone else writes
+    try:
+        if store_format(st.raw) != STORE_FORMAT:
+            return None
+        changed = changed_files(paths, st.raw)
+        if changed is None or len(changed) > INCREMENTAL_MAX or (
+                len(changed) > 4 and len(changed) > len(paths) // 4):
+            return None
+        unchanged = set(paths) - set(changed)
+        if on_done:
+            for p in paths:
+                if p in unchanged:
+                    on_done(p)
+        graphs: dict[str, str] = {}
+        errors: list[str] = []
+        # few files: parse here (a worker pool's start costs more than it saves)
+        for path, graph, data, err in _results(changed, jobs if len(changed) > 4 else 1, parse):
+            if on_done:
+                on_done(path)
+            if err:
+                errors.append(err)
+            elif not errors:
+                graphs[graph] = _nquads_to_triples(data, graph)  # type: ignore[arg-type]
+        if errors:
+            return [], errors
+        if graphs:
+            st._replace_graphs(list(graphs.items()))
+        return list(graphs), []
+    finally:
+        st.close()
+
+
 def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLike, *, jobs: int = 1,
                 parse: Callable | None = None,
                 on_done: Callable[[str], None] | None = None,
-                on_warning: Callable[[str], None] | None = None) -> tuple[list[str], list[str]]:
+                on_warning: Callable[[str], None] | None = None,
+                full: bool = False) -> tuple[list[str], list[str]]:
     """Rebuild ``store_path`` with one graph per file (see the module doc).
+
+    Incremental unless ``full``: when the store was built by this plankg with the same
+    data files (:func:`build_key`), only the files whose bytes are not in the store
+    (content hash per file, ``pk:sha256`` with the file name) are parsed, and their
+    graphs replaced in one transaction; more than :data:`INCREMENTAL_MAX` changed
+    files, another key or another store format make it a full build.
 
     Returns ``(graph IRIs loaded, errors)``; with errors the store is unchanged.
     Raises :class:`~plankg.errors.StoreError` E300 when another process holds the
@@ -129,6 +251,11 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
     from .embedded import Store, format_quad, store_format, STORE_FORMAT
 
     store_path = Path(store_path)
+    paths = [str(p) for p in paths]
+    if not full:
+        done = _incremental(paths, store_path, jobs, parse, on_done)
+        if done is not None:
+            return done
     staging = store_path.with_name(store_path.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     old: Store | None = None
@@ -152,7 +279,7 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
     errors: list[str] = []
     writer = _Writer(new, jobs)
     try:
-        for path, graph, data, err in _results([str(p) for p in paths], jobs, parse):
+        for path, graph, data, err in _results(paths, jobs, parse):
             if on_done:
                 on_done(path)
             if err:
@@ -178,7 +305,7 @@ def build_store(paths: Iterable[str | os.PathLike], store_path: str | os.PathLik
             for g in old.raw.named_graphs():
                 if isinstance(g, pyoxigraph.NamedNode) and g.value not in keep_out:
                     new.bulk_extend(old.raw.quads_for_pattern(None, None, None, g))
-        new.extend(Store._ontology_quads() + [format_quad()])
+        new.extend(Store._ontology_quads() + [format_quad(), _key_quad(build_key())])
         new.flush()
         new.optimize()  # compact the bulk-loaded files: first evaluations ~1.3x faster after
     except BaseException as e:
