@@ -155,3 +155,78 @@ def test_a_caller_that_stops_early_does_not_hang_the_pool():
     assert first[0] == files[0] and first[3] is None
     gen.close()                            # e.g. a failed bulk load in the caller
     assert time.perf_counter() - t0 < 60
+
+
+PARSED: list[str] = []
+
+
+def _counting_parse(path):
+    """parse_file, noting each file it is asked for (jobs=1: runs in this process)."""
+    from plankg.pipeline import parse_file
+
+    PARSED.append(Path(path).name)
+    return parse_file(path)
+
+
+def _titles(store, plan="a_hunan_fullwidth") -> set[str]:
+    with Store(store, read_only=True) as st:
+        return {r["t"].value for r in st.query(
+            f"SELECT ?t {{ GRAPH <https://w3id.org/plankg/id/plan/{plan}> "
+            "{ ?c a pk:Chapter ; dcterms:title ?t } }")}
+
+
+def test_a_second_build_parses_only_the_changed_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a_hunan_fullwidth.txt", "e_ningbo_cells.txt"):
+        shutil.copy(FIX / name, corpus / name)
+    files = sorted(corpus.iterdir())
+    store = tmp_path / "store"
+    PARSED.clear()
+    build_store(files, store, jobs=1, parse=_counting_parse)
+    assert sorted(PARSED) == ["a_hunan_fullwidth.txt", "e_ningbo_cells.txt"]
+    before, other = _titles(store), _titles(store, "e_ningbo_cells")
+
+    PARSED.clear()
+    loaded, errors = build_store(files, store, jobs=1, parse=_counting_parse)
+    assert PARSED == [] and loaded == [] and errors == []  # nothing changed: nothing parsed
+
+    a = corpus / "a_hunan_fullwidth.txt"
+    text = a.read_text(encoding="utf-8")
+    old_title = next(t for t in sorted(before) if t in text)
+    a.write_text(text.replace(old_title, old_title + "改"), encoding="utf-8")
+    PARSED.clear()
+    loaded, errors = build_store(files, store, jobs=1, parse=_counting_parse)
+    assert PARSED == ["a_hunan_fullwidth.txt"] and errors == [] and len(loaded) == 1
+    assert _titles(store) == (before - {old_title}) | {old_title + "改"}
+    assert _titles(store, "e_ningbo_cells") == other
+
+    PARSED.clear()
+    build_store(files, store, jobs=1, parse=_counting_parse, full=True)
+    assert sorted(PARSED) == ["a_hunan_fullwidth.txt", "e_ningbo_cells.txt"]
+
+
+def test_an_incremental_build_with_a_bad_file_changes_nothing(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIX / "a_hunan_fullwidth.txt", corpus / "a.txt")
+    store = tmp_path / "store"
+    build_store([corpus / "a.txt"], store, jobs=1)
+    with Store(store, read_only=True) as st:
+        count = st.triple_count()
+    (corpus / "a.txt").write_bytes(b"\x00\x01binary\x00" * 50)
+    loaded, errors = build_store([corpus / "a.txt"], store, jobs=1)
+    assert loaded == [] and len(errors) == 1
+    with Store(store, read_only=True) as st:
+        assert st.triple_count() == count
+
+
+def test_another_build_key_means_a_full_build(tmp_path, monkeypatch):
+    from plankg.store import build
+
+    store = tmp_path / "store"
+    build_store([FIX / "a_hunan_fullwidth.txt"], store, jobs=1)
+    with Store(store, read_only=True) as st:
+        assert build.changed_files([str(FIX / "a_hunan_fullwidth.txt")], st.raw) == []
+        monkeypatch.setattr(build, "build_key", lambda: "another")
+        assert build.changed_files([str(FIX / "a_hunan_fullwidth.txt")], st.raw) is None

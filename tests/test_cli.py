@@ -196,6 +196,22 @@ def test_parse_formats(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))
 
 
+def test_parse_web_annotation_adds_selectors_with_quotes(tmp_path):
+    """--web-annotation: every span also as oa: selectors; without it, none."""
+    f = _sample_file(tmp_path, "sichuan.txt")
+    oa = "http://www.w3.org/ns/oa#"
+    plain = list(pyoxigraph.parse(run("parse", str(f), "--format", "turtle").stdout,
+                                  format=pyoxigraph.RdfFormat.TURTLE))
+    wa = list(pyoxigraph.parse(run("parse", str(f), "--format", "turtle",
+                                   "--web-annotation").stdout,
+                               format=pyoxigraph.RdfFormat.TURTLE))
+    assert not any(t.predicate.value.startswith(oa) for t in plain)
+    starts = [t for t in plain if t.predicate.value.endswith("#start")]
+    exacts = [t for t in wa if t.predicate.value == oa + "exact"]
+    assert starts and len(exacts) == len(starts)
+    assert set(plain) <= set(wa)
+
+
 def test_parse_missing_file():
     r = run("parse", "does-not-exist.txt")
     assert r.exit_code == 1 and "does-not-exist.txt: E100 no such file" in r.stderr
@@ -336,3 +352,61 @@ def test_parse_warnings_lists_each_fallback_with_its_line(tmp_path):
     lines = result.output.strip().splitlines()
     assert any(l.startswith(f"{plan}:4: W201") for l in lines), lines
     assert lines[-1] == f"{len(lines) - 1} warning(s)"
+
+
+def _old_format_store(path: Path) -> None:
+    """A store as plankg wrote it before store format 2: data, no format marker."""
+    st = pyoxigraph.Store(str(path))
+    g = pyoxigraph.NamedNode("https://w3id.org/plankg/id/plan/old")
+    st.add(pyoxigraph.Quad(g, pyoxigraph.NamedNode(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), pyoxigraph.NamedNode(
+        "https://w3id.org/plankg/ontology#Plan"), g))
+    st.flush()
+    del st
+
+
+@pytest.mark.parametrize("args", [("query", "chapters"), ("query", "chapters", "--no-cache"),
+                                  ("stats",), ("validate",)],
+                         ids=["query", "query-no-cache", "stats", "validate"])
+def test_old_store_format_asks_for_a_rebuild(tmp_path, args):
+    _old_format_store(tmp_path / "store")
+    r = run(*args)
+    assert r.exit_code == 1
+    assert "E303" in r.stderr and "plankg build" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_load_into_an_old_store_is_refused_and_changes_nothing(tmp_path):
+    _old_format_store(tmp_path / "store")
+    r = run("load", str(_sample_file(tmp_path, "sichuan.txt")))
+    assert r.exit_code == 1 and "E303" in r.stderr
+    st = Store(tmp_path / "store", read_only=True, check_format=False)
+    assert st.triple_count() == 1
+    st.close()
+
+
+def test_a_newer_store_format_is_refused_too(tmp_path):
+    from plankg.store.embedded import STORE_FORMAT, format_quad
+
+    st = pyoxigraph.Store(str(tmp_path / "store"))
+    m = format_quad()
+    st.add(pyoxigraph.Quad(m.subject, m.predicate,
+                           pyoxigraph.Literal(str(STORE_FORMAT + 1)), m.graph_name))
+    st.flush()
+    del st
+    r = run("query", "chapters")
+    assert r.exit_code == 1 and f"store format {STORE_FORMAT + 1}" in r.stderr
+
+
+def test_build_replaces_an_old_store(tmp_path, monkeypatch):
+    _old_format_store(tmp_path / "store")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _sample_file(corpus, "a.txt")
+    monkeypatch.setenv("PLANKG_CORPUS", str(corpus))
+    r = run("build", "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    assert "older store format" in r.stderr
+    rows = list(csv.reader(io.StringIO(run("query", "chapters", "--format", "csv").stdout)))
+    assert rows[1:] and {row[0] for row in rows[1:]} == {"四川省"}
+    with Store(tmp_path / "store", read_only=True) as s:
+        assert "https://w3id.org/plankg/id/plan/old" not in s.graphs()

@@ -62,3 +62,16 @@ def test_graph_golden(parsed):
     if only_expected or only_actual:
         pytest.fail("graphs differ\nonly in expected:\n  " + "\n  ".join(only_expected[:15])
                     + "\nonly in actual:\n  " + "\n  ".join(only_actual[:15]))
+
+
+def test_graph_is_lean():
+    """Issue #12: at most 0.20 quads per source character over the corpus and fixtures
+    (0.39 with the Web Annotation provenance and the inferable quads of store format 1)."""
+    from plankg.graph.rdf import plan_nquads
+
+    chars = quads = 0
+    for path in DOCS:
+        plan = parse_file(path)
+        chars += len(plan.source_text)
+        quads += plan_nquads(plan).count(b"\n")
+    assert quads / chars <= 0.20, f"{quads:,} quads for {chars:,} characters"

@@ -8,6 +8,7 @@ from conftest import sample_plan
 from plankg.graph import vocab
 from plankg.graph.rdf import (DOMAIN_SLUGS, decimal_lexical, domain_iri, indicator_concept_key,
                           plan_iri, plan_quads, serialize_plan)
+from plankg.store.quotes import QUOTE_PATTERN, quote, web_annotation_quads
 from plankg.model import Kind, Node, Plan
 
 PK = vocab.PK_NS
@@ -36,30 +37,60 @@ def test_no_blank_nodes_and_one_graph(plan):
 
 
 def test_every_node_has_provenance_quoting_the_source(plan):
+    """Each node has its span (pk:start/pk:end) and the quote the one documented pattern
+    derives from the plan's source text is exactly the text at that span."""
     g = _graph(plan)
     rows = list(g.query(f"""
-        PREFIX pk: <{PK}> PREFIX oa: <{vocab.OA}> PREFIX prov: <{vocab.PROV}>
-        SELECT ?n ?start ?end ?exact ?src WHERE {{
-          GRAPH ?g {{ ?n pk:plan ?plan .
-            OPTIONAL {{ ?n prov:wasDerivedFrom ?s . ?s oa:hasSource ?src ;
-                         oa:hasSelector [ oa:start ?start ; oa:end ?end ] ,
-                                        [ oa:exact ?exact ] }} }} }}"""))
+        PREFIX pk: <{PK}> PREFIX prov: <{vocab.PROV}>
+        SELECT ?n ?start ?end ?quote WHERE {{
+          GRAPH ?g {{ ?n pk:plan ?plan . }}
+          OPTIONAL {{ {QUOTE_PATTERN.replace("?node", "?n")} }} }}"""))
     nodes = [n for n in plan.root.walk() if n.kind is not Kind.DOCUMENT]
     assert len(rows) == len(nodes)
     for r in rows:
         assert r["start"] is not None, f"{r['n']} has no provenance"
         start, end = int(r["start"].value), int(r["end"].value)
-        assert plan.source_text[start:end] == r["exact"].value
-        assert r["src"].value == PLAN + "/source"
-        assert r["n"].value + "/src" == next(iter(_objects(
-            g, r["n"].value, vocab.PROV + "wasDerivedFrom"))).value
+        assert plan.source_text[start:end] == r["quote"].value
+        assert quote(g, r["n"].value) == r["quote"].value
+    assert _objects(g, PLAN, vocab.PROV + "wasDerivedFrom") == [
+        pyoxigraph.NamedNode(PLAN + "/source")]
+    assert [t.value for t in _objects(g, PLAN + "/source", PK + "sourceText")] == [plan.source_text]
+
+
+def test_provenance_is_two_quads_a_node(plan):
+    """No Web Annotation structure is stored: the span is two integers on the node."""
+    g = _graph(plan)
+    assert not any(q.subject.value.endswith(("/src", "/src/pos", "/src/quote")) for q in g)
+    assert not any(q.predicate.value.startswith(vocab.OA) for q in g)
+    chapter = PLAN + "/chapter/4"
+    assert [o.datatype.value for o in _objects(g, chapter, PK + "start") + _objects(
+        g, chapter, PK + "end")] == [XSD + "integer"] * 2
+
+
+def test_web_annotation_export_restores_the_selectors(plan):
+    """queries/export/web_annotation.rq rebuilds the oa: form with the old IRIs."""
+    g = _graph(plan)
+    quads = web_annotation_quads(g)
+    wa = pyoxigraph.Store()
+    wa.extend(quads)
+    chapter = PLAN + "/chapter/4"
+    assert _objects(wa, chapter, vocab.PROV + "wasDerivedFrom") == [
+        pyoxigraph.NamedNode(chapter + "/src")]
+    assert _objects(wa, chapter + "/src", vocab.OA + "hasSource") == [
+        pyoxigraph.NamedNode(PLAN + "/source")]
+    start = int(_objects(wa, chapter + "/src/pos", vocab.OA + "start")[0].value)
+    end = int(_objects(wa, chapter + "/src/pos", vocab.OA + "end")[0].value)
+    assert _objects(wa, chapter + "/src/quote", vocab.OA + "exact")[0].value == \
+        plan.source_text[start:end]
+    assert {q.graph_name.value for q in quads} == {PLAN}
+    spans = sum(1 for _ in g.quads_for_pattern(None, pyoxigraph.NamedNode(PK + "start"), None))
+    assert len(quads) == 10 * spans
 
 
 def test_quantities_have_provenance_too(plan):
     g = _graph(plan)
     q = next(iri for iri in _subjects(g) if iri.endswith("/project/1/quantity/1"))
-    exact = _objects(g, q + "/src/quote", vocab.OA + "exact")[0].value
-    assert exact == "1000 所"
+    assert quote(g, q) == "1000 所"
 
 
 def _subjects(g) -> set[str]:
@@ -84,7 +115,6 @@ EXPECTED_IRIS = [
     ("service domain row", PLAN + "/table/2/domain/1"),
     ("service item", PLAN + "/table/2/domain/1/item/2"),
     ("unknown block", PLAN + "/chapter/4/unknown/1"),
-    ("selector", PLAN + "/chapter/4/src/quote"),
     ("section of chapter 5", PLAN + "/chapter/5/section/1/task/1"),
     ("region", "https://w3id.org/plankg/id/region/510000"),
     ("department", "https://w3id.org/plankg/id/org/510000/省卫生健康委"),
@@ -94,7 +124,9 @@ EXPECTED_IRIS = [
 
 @pytest.mark.parametrize("kind,iri", EXPECTED_IRIS, ids=[k for k, _ in EXPECTED_IRIS])
 def test_iri_patterns(plan, kind, iri):
-    assert iri in _subjects(_graph(plan))
+    g = _graph(plan)  # concepts are only named (pk:concept), not described
+    assert iri in _subjects(g) | {q.object.value for q in g
+                                  if isinstance(q.object, pyoxigraph.NamedNode)}
 
 
 def test_region_and_departments_without_a_code_use_the_name():
@@ -267,9 +299,10 @@ def test_quotes_backslashes_and_line_ends_survive_as_written():
     plan = Plan("esc", "esc.txt", text, "text", "utf-8", "0" * 64,
                 {"title": 'a "b" \\ c', "region": "某 省"}, root)
     g = _graph(plan)
-    exact = [q.object.value for q in g.quads_for_pattern(
-        None, pyoxigraph.NamedNode(vocab.OA + "exact"), None)]
-    assert exact == [text]
+    assert quote(g, PLAN.replace("sample-sichuan", "esc") + "/chapter/1") == text
+    stored = [q.object.value for q in g.quads_for_pattern(
+        None, pyoxigraph.NamedNode(PK + "sourceText"), None)]
+    assert stored == [text]
     titles = {q.object.value for q in g.quads_for_pattern(
         None, pyoxigraph.NamedNode(vocab.DCTERMS + "title"), None)}
     assert titles == {'a "b" \\ c', '"总体"\\要求'}

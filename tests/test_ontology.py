@@ -92,11 +92,7 @@ _SPANS = {
 
 
 def _provenance(path: str, start: int, end: int) -> str:
-    return (f"<{path}> prov:wasDerivedFrom <{path}/src> .\n"
-            f"<{path}/src> a oa:SpecificResource ; oa:hasSource <{PLAN}/source> ;\n"
-            f"    oa:hasSelector <{path}/src/pos> , <{path}/src/quote> .\n"
-            f"<{path}/src/pos> a oa:TextPositionSelector ; oa:start {start} ; oa:end {end} .\n"
-            f"<{path}/src/quote> a oa:TextQuoteSelector ; oa:exact \"…\" .\n")
+    return f"<{path}> pk:start {start} ; pk:end {end} .\n"
 
 
 HEADER = f"""
@@ -120,7 +116,7 @@ GOOD = HEADER + f"""
 <https://w3id.org/plankg/id/region/510000> a pk:Region ; rdfs:label "四川省" ;
     pk:divisionCode "510000" .
 <{PLAN}/source> a pk:SourceDocument ; pk:sha256 "{'0' * 64}" ; pk:encoding "utf-8" ;
-    pk:sourceFormat "text" .
+    pk:sourceFormat "text" ; pk:sourceText "…" .
 {_NODES.replace("{plan}", PLAN)}
 {"".join(_provenance(p, s, e) for p, s, e in ((p, *se) for p, se in _SPANS.items()))}
 """
@@ -216,17 +212,17 @@ BROKEN = [
      [(U("chapter/4/section/1"), DCT.isPartOf, None)],
      [(U("chapter/4/section/1"), DCT.isPartOf, U())]),
     ("node-without-provenance", "MinCountConstraintComponent",
-     [(U("table/2/domain/1/item/1"), PROV.wasDerivedFrom, None)], []),
-    ("two-provenances", "MaxCountConstraintComponent",
-     [], [(U("chapter/4"), PROV.wasDerivedFrom, U("chapter/4/section/1/src"))]),
+     [(U("table/2/domain/1/item/1"), PK.start, None)], []),
+    ("two-starts", "MaxCountConstraintComponent",
+     [], [(U("chapter/4"), PK.start, Literal(11))]),
     ("start-after-end", "LessThanOrEqualsConstraintComponent",
-     [(U("chapter/4/section/1/task/1/src/pos"), OA.start, None)],
-     [(U("chapter/4/section/1/task/1/src/pos"), OA.start, Literal(95))]),
-    ("start-not-integer", "OrConstraintComponent",
-     [(U("column/3-1/src/pos"), OA.start, None)],
-     [(U("column/3-1/src/pos"), OA.start, Literal("111"))]),
-    ("no-position-selector", "QualifiedValueShapeConstraintComponent",
-     [(U("table/1/src/pos"), RDF.type, None)], []),
+     [(U("chapter/4/section/1/task/1"), PK.start, None)],
+     [(U("chapter/4/section/1/task/1"), PK.start, Literal(95))]),
+    ("start-not-integer", "DatatypeConstraintComponent",
+     [(U("column/3-1"), PK.start, None)],
+     [(U("column/3-1"), PK.start, Literal("111"))]),
+    ("source-without-text", "MinCountConstraintComponent",
+     [(U("source"), PK.sourceText, None)], []),
     ("domain-not-in-scheme", "InConstraintComponent",
      [(U("chapter/4/section/1"), PK.domain, None)],
      [(U("chapter/4/section/1"), PK.domain, DOM("nosuch"))]),
@@ -361,7 +357,7 @@ def test_check_finds_nothing_in_good_graph(check):
 
 VIOLATIONS = {
     "nodes_without_provenance": (
-        [(U("chapter/4"), PROV.wasDerivedFrom, None)], []),
+        [(U("chapter/4"), PK.end, None)], []),
     "indicator_target_not_after_baseline": (
         [(U("table/1/indicator/1/target"), PK.year, None)],
         [(U("table/1/indicator/1/target"), PK.year, Literal("2020", datatype=XSD.gYear))]),

@@ -134,7 +134,7 @@ def test_pdf_nodes_carry_their_page(docs):
     starts = plan.meta["page_starts"]
     assert starts[0] == 0 and plan.source_text[starts[1]:].startswith("第三章")
     nq = plan_nquads(plan).decode("utf-8")
-    assert f'/chapter/3/src/pos> <https://w3id.org/plankg/ontology#page> "2"^^' in nq
+    assert f'/chapter/3> <https://w3id.org/plankg/ontology#page> "2"^^' in nq
 
 
 def test_stage_read_shows_pages_and_tables(docs):

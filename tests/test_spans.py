@@ -66,3 +66,40 @@ def test_service_items_have_their_own_spans(plan):
     for node in plan.root.find(Kind.SERVICE_ITEM):
         got = visible(plan, node.span)
         assert len(got) <= len(compact(node.title)) + 4, (node.title, got)
+
+
+def test_text_comes_back_from_the_graph_alone(plan):
+    """Round trip through the store: the quote derived from the graph (source text once,
+    pk:start/pk:end per node) gives back each paragraph's and key task's text, and each
+    heading's title, without the parsed plan."""
+    import pyoxigraph
+
+    from plankg.graph import vocab
+    from plankg.graph.rdf import plan_quads
+    from plankg.store.quotes import quotes
+
+    g = pyoxigraph.Store()
+    g.extend(plan_quads(plan))
+    rows = list(g.query(f"""
+        PREFIX pk: <{vocab.PK_NS}> PREFIX dcterms: <{vocab.DCTERMS}>
+        SELECT ?n ?cls ?title ?text WHERE {{ GRAPH ?g {{
+          ?n a ?cls ; pk:plan ?p . OPTIONAL {{ ?n dcterms:title ?title }}
+          OPTIONAL {{ ?n pk:text ?text }} }} }}"""))
+    got = quotes(g, [r["n"].value for r in rows])
+    assert len(got) == len(rows)
+    checked = 0
+    for r in rows:
+        cls = r["cls"].value.rsplit("#", 1)[1]
+        raw = got[r["n"].value]
+        seen = visible(type("Q", (), {"source_text": raw, "format": plan.format}),
+                       (0, len(raw)))
+        title = r["title"].value if r["title"] is not None else ""
+        if cls in ("Paragraph", "KeyTask"):
+            want = compact(title + ("。" if cls == "KeyTask" else "")
+                           + (r["text"].value if r["text"] is not None else ""))
+            assert seen.endswith(want), (title, seen[:60], want[:60])
+            checked += 1
+        elif cls in ("Chapter", "Section", "Column", "Project", "Indicator", "ServiceItem"):
+            assert is_subsequence(compact(title), seen), (cls, title, seen[:80])
+            checked += 1
+    assert checked

@@ -10,8 +10,9 @@ UTF-8 whatever the locale.
 Batch loading is all-or-nothing: ``plankg load A B C`` parses every file before
 opening the store; if any file fails, each failure is reported as ``FILE: reason`` and
 nothing is loaded, so the store keeps exactly what it had. When all parse, every graph
-(plus the ontology graph) is replaced in one transaction. ``plankg build`` does the same
-for every plan file in the corpus.
+(plus the ontology graph) is replaced in its own transaction: a plan is visible whole or
+not at all, even after a ``kill -9``. ``plankg build`` does the same for every plan file
+in the corpus.
 
 Keeping ``plankg query`` and ``plankg --help`` fast: only click and the small plankg
 modules are imported at module level; pyoxigraph, the parser (jieba, spaCy) and
@@ -245,9 +246,12 @@ def main(max_bytes: str | None) -> None:
 @click.option("--warnings", "show_warnings", is_flag=True,
               help="List every fallback instead of the plan: each table, box, list or line "
                    "that did not parse cleanly, with its line number.")
+@click.option("--web-annotation", is_flag=True,
+              help="turtle/jsonld: also write every node's span as Web Annotation selectors "
+                   "with the quoted text (queries/export/web_annotation.rq).")
 @_errors_to_click
 def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
-          no_semantic: bool, show_warnings: bool) -> None:
+          no_semantic: bool, show_warnings: bool = False, web_annotation: bool = False) -> None:
     """Parse one plan FILE and write its structured form."""
     if show_warnings:
         plan = parse_one(file, semantic=not no_semantic)
@@ -279,7 +283,17 @@ def parse(file: Path, fmt: str, output: Path | None, stage: str | None,
     else:
         from plankg.graph.rdf import serialize_plan
 
-        _out(serialize_plan(plan, fmt).decode("utf-8"), output)
+        extra: list = []
+        if web_annotation:
+            import pyoxigraph
+
+            from plankg.graph.rdf import plan_quads
+            from plankg.store.quotes import web_annotation_quads
+
+            mem = pyoxigraph.Store()
+            mem.extend(plan_quads(plan))
+            extra = web_annotation_quads(mem)
+        _out(serialize_plan(plan, fmt, extra=extra).decode("utf-8"), output)
 
 
 @main.command()
@@ -374,13 +388,19 @@ def query(query: str | None, store: Path | None, fmt: str, output: Path | None,
 @click.option("--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Corpus directory [default: $PLANKG_CORPUS, else the repository's corpus/].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--full", is_flag=True,
+              help="Parse every file again (default: only files whose content changed since "
+                   "the last build, when plankg and its data files are the same).")
 @_errors_to_click
-def build(store: Path | None, jobs: int | None, corpus: Path | None, quiet: bool) -> None:
+def build(store: Path | None, jobs: int | None, corpus: Path | None, quiet: bool = False,
+          full: bool = False) -> None:
     """Load every plan in corpus/ and print a summary.
 
     All-or-nothing like `load`: a file that fails to parse is reported and the
     store is left as it was. The plans are streamed into a staging store that
-    replaces the old one at the end; plans loaded by hand are kept.
+    replaces the old one at the end; plans loaded by hand are kept. A second build
+    re-parses only the files whose content changed (one transaction); --full
+    parses everything.
     """
     d = corpus or corpus_dir()
     if not d.is_dir():
@@ -402,7 +422,7 @@ def build(store: Path | None, jobs: int | None, corpus: Path | None, quiet: bool
             _graphs, errors = build_store(files, path, jobs=jobs, parse=_parse_for_build,
                                           on_done=lambda _p: bar.update(1),
                                           on_warning=warnings.append,
-                                          lock_wait=_lock_wait())
+                                          lock_wait=_lock_wait(), full=full)
         except PlanKGError as e:
             raise _fail(e) from None
     for w in warnings:
@@ -438,6 +458,9 @@ def validate(store: Path | None) -> None:
     if not (path / "CURRENT").is_file():
         raise PlanKGError.make("E301", path=str(path),
                                reason="no store here yet; run `plankg build` or `plankg load FILE` first")
+    from plankg.store.embedded import Store
+
+    Store(path, read_only=True).close()  # E303 for a store in another format
     conforms, report = validate_store(path)
     _out(report if report.endswith("\n") else report + "\n")
     if not conforms:
@@ -573,6 +596,7 @@ def serve(store: Path | None, port: int, timeout: float | None, max_rows: int | 
     if not (path / "CURRENT").is_file():
         raise PlanKGError.make("E301", path=str(path),
                                reason="no store here yet; run `plankg build` or `plankg load FILE` first")
+    _open_store(path, read_only=True).close()  # E303: never serve another store format
     from plankg.endpoint import server
 
     server.remove_stale(path)

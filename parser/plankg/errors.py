@@ -32,6 +32,8 @@ MESSAGES = {
     "E300": "store is in use by another process: {reason}",
     "E301": "cannot open store: {reason}",
     "E302": "load failed, store unchanged: {reason}",
+    "E303": "store was written by another plankg store format: {reason}",
+    "E304": "load stopped after {done} of {total} graphs (each is loaded whole or not at all): {reason}",
     # queries
     "E400": "no such query: {reason}",
     "E401": "bad SPARQL: {reason}",

@@ -36,6 +36,7 @@ True
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import Any, Iterable, Iterator
@@ -107,19 +108,9 @@ DCT_PUBLISHER = f"<{vocab.DCTERMS}publisher>"
 DCT_IDENTIFIER = f"<{vocab.DCTERMS}identifier>"
 DCT_ISSUED = f"<{vocab.DCTERMS}issued>"
 DCT_CREATED = f"<{vocab.DCTERMS}created>"
-SKOS_CONCEPT = f"<{vocab.SKOS}Concept>"
 SKOS_PREF = f"<{vocab.SKOS}prefLabel>"
 SKOS_ALT = f"<{vocab.SKOS}altLabel>"
-SKOS_NOTATION = f"<{vocab.SKOS}notation>"
 PROV_DERIVED = f"<{vocab.PROV}wasDerivedFrom>"
-OA_SPECIFIC = f"<{vocab.OA}SpecificResource>"
-OA_HAS_SOURCE = f"<{vocab.OA}hasSource>"
-OA_HAS_SELECTOR = f"<{vocab.OA}hasSelector>"
-OA_POS = f"<{vocab.OA}TextPositionSelector>"
-OA_QUOTE = f"<{vocab.OA}TextQuoteSelector>"
-OA_START = f"<{vocab.OA}start>"
-OA_END = f"<{vocab.OA}end>"
-OA_EXACT = f"<{vocab.OA}exact>"
 ORG_ORGANIZATION = f"<{vocab.ORG}Organization>"
 
 #: The nine basic public service domains (labels as plans write them) → IRI slugs.
@@ -154,6 +145,16 @@ CLASS_OF: dict[Kind, str] = {
     Kind.TABLE_ROW: "TableRow",
     Kind.UNKNOWN: "UnknownBlock",
 }
+
+# Domain evidence that only repeats what the graph already says (the indicator's
+# pk:category, the service table row, the enclosing column/section/parent's domain, the
+# node's own heading): not written. Evidence from the node's own words ("terms: …") is.
+_EVIDENCE_IN_GRAPH = frozenset({"category", "service table", "column", "section", "parent",
+                                "heading"})
+
+# The numbering style most plans use for a heading kind: pk:style is written only
+# for the others (一、 chapters, （一） sections …).
+_USUAL_STYLE = {Kind.PART: "第X篇", Kind.CHAPTER: "第X章", Kind.SECTION: "第X节"}
 
 # Kinds numbered across the whole plan ({plan}/chapter/4); the rest are numbered
 # inside their parent ({chapter}/section/2).
@@ -326,6 +327,7 @@ class _Builder:
         self.source = _iri(self.piri + "/source")
         self.lines: list[str] = []
         self.used: set[str] = set()
+        self.described: set = set()  # shared resources (concepts, departments) described once
         self.plan_counts: dict[str, int] = {}
         self.order = 0
         meta = plan.meta or {}
@@ -364,6 +366,12 @@ class _Builder:
         if value is not None:
             self.add(s, p, f'"{"true" if value else "false"}"^^{_BOOLEAN}')
 
+    def flag(self, s: str, p: str, value: object) -> None:
+        """A boolean stated only when true (``pk:approximate``): absence means false,
+        which saves a quad on nearly every figure."""
+        if value:
+            self.add(s, p, f'"true"^^{_BOOLEAN}')
+
     def unique(self, iri: str) -> str:
         if iri not in self.used:
             self.used.add(iri)
@@ -400,31 +408,30 @@ class _Builder:
         self.lit(src, T.sourceFormat, plan.format)
         name = re.split(r"[\\/]", str(plan.path or ""))[-1]
         self.lit(src, DCT_SOURCE, name)
+        # the decoded text, once: every node's span (pk:start/pk:end) points into it
+        self.add(src, T.sourceText, _lit(self.text))
 
     def provenance(self, iri: str, span: Iterable[int] | None) -> None:
+        """The node's span in the source text: two quads, ``pk:start`` and ``pk:end``.
+
+        The quote is not stored: it is ``pk:sourceText`` (one literal on
+        ``{plan}/source``) cut at ``[start, end)``, see :mod:`plankg.store.quotes`;
+        ``queries/web_annotation.rq`` expands spans back to Web Annotation selectors.
+        """
         try:
             start, end = (int(x) for x in span)  # type: ignore[union-attr]
         except (TypeError, ValueError):
             return
         start = max(0, min(start, len(self.text)))
         end = max(start, min(end, len(self.text)))
-        node, src = _iri(iri), _iri(iri + "/src")
-        pos, quote = _iri(iri + "/src/pos"), _iri(iri + "/src/quote")
-        self.add(node, PROV_DERIVED, src)
-        self.add(src, RDF_TYPE, OA_SPECIFIC)
-        self.add(src, OA_HAS_SOURCE, self.source)
-        self.add(src, OA_HAS_SELECTOR, pos)
-        self.add(src, OA_HAS_SELECTOR, quote)
-        self.add(pos, RDF_TYPE, OA_POS)
-        self.integer(pos, OA_START, start)
-        self.integer(pos, OA_END, end)
-        self.add(quote, RDF_TYPE, OA_QUOTE)
-        self.add(quote, OA_EXACT, _lit(self.text[start:end]))
+        node = _iri(iri)
+        self.integer(node, T.start, start)
+        self.integer(node, T.end, end)
 
     def page(self, iri: str, page: object) -> None:
-        """Paged sources (PDF, OFD): ``{node}/src/pos pk:page N``, the page the span starts on."""
+        """Paged sources (PDF, OFD): ``{node} pk:page N``, the page the span starts on."""
         if isinstance(page, int) and not isinstance(page, bool) and page > 0:
-            self.integer(_iri(iri + "/src/pos"), T.page, page)
+            self.integer(_iri(iri), T.page, page)
 
     # nodes
     def node_iri(self, node: Node, parent_iri: str, sibling_counts: dict[Kind, int]) -> str:
@@ -473,10 +480,9 @@ class _Builder:
         self.integer(s, T.order, self.order)
         self.add(s, DCT_IS_PART_OF, _iri(parent_iri))
         self.add(s, T.plan, self.plan_node)
-        if "style" in a:
-            self.lit(s, T.style, a["style"])
-        if isinstance(a.get("level"), int):
-            self.integer(s, T.level, a["level"])
+        if "style" in a and _USUAL_STYLE.get(node.kind) != a["style"]:
+            self.lit(s, T.style, a["style"])  # only an unusual numbering style
+        # no pk:level: a heading's depth is its count of Division ancestors (dcterms:isPartOf)
 
         dom = domain_iri(a.get("domain"))
         if dom is None and node.kind is Kind.INDICATOR:
@@ -489,7 +495,8 @@ class _Builder:
             self.add(s, T.domain, _iri(dom))
         ev = a.get("domain_evidence")
         for e in (ev if isinstance(ev, (list, tuple)) else [ev] if ev else []):
-            self.lit(s, T.domainEvidence, e)
+            if str(e).split(":", 1)[0].strip() not in _EVIDENCE_IN_GRAPH:
+                self.lit(s, T.domainEvidence, e)
 
         self.provenance(iri, node.span)
         self.page(iri, a.get("page"))
@@ -511,7 +518,10 @@ class _Builder:
     def indicator(self, s: str, iri: str, node: Node, table: Node | None) -> None:
         a = node.attrs or {}
         name = node.title or a.get("title") or ""
-        self.lit(s, T.category, re.sub(r"\s+", "", a.get("category") or "") or None)
+        category = re.sub(r"\s+", "", a.get("category") or "") or None
+        named = domain_iri(category)
+        if named is None or named != domain_iri(a.get("domain") or category):
+            self.lit(s, T.category, category)  # a category that is the domain's name: pk:domain
         self.lit(s, T.unit, a.get("unit"))
         self.lit(s, T.nature, a.get("nature"))
         tattrs = (table.attrs if table is not None else None) or {}
@@ -525,35 +535,33 @@ class _Builder:
             if not obs:
                 continue
             o = _iri(f"{iri}/{seg}")
-            self.add(s, prop, o)
-            self.add(o, RDF_TYPE, T.Observation)
+            self.add(s, prop, o)  # a pk:Observation by the range of pk:baseline/pk:target
             if not self.dec(o, T.value, obs.get("value")) and obs.get("value") is not None:
                 self.lit(o, T.rawValue, obs.get("value"))
             self.dec(o, T.valueMax, obs.get("value_max"))
             self.year(o, T.year, obs.get("year") or tattrs.get(f"{which}_year"))
             self.lit(o, T.comparator, obs.get("comparator"))
-            self.boolean(o, T.approximate, obs.get("approximate"))
+            self.flag(o, T.approximate, obs.get("approximate"))
             self.lit(o, T.qualitativeValue, obs.get("qualitative"))
-            self.lit(o, T.rawValue, obs.get("raw"))
+            raw = obs.get("raw")
+            if raw is not None and str(raw).strip() != (decimal_lexical(obs.get("value")) or ""):
+                self.lit(o, T.rawValue, raw)  # only where the cell is not just pk:value
         key = indicator_concept_key(name, a.get("unit"))
         if key:
-            c = _iri(concept_iri(key))
-            self.add(s, T.concept, c)
-            self.add(c, RDF_TYPE, SKOS_CONCEPT)
-            self.lit(c, SKOS_PREF, name)
-            self.lit(c, SKOS_NOTATION, key)
+            # a skos:Concept by the range of pk:concept; its notation is the IRI's last
+            # segment and its labels are the titles of the indicators that share it
+            self.add(s, T.concept, _iri(concept_iri(key)))
 
     def quantity(self, owner: str, owner_iri: str, k: int, q: dict) -> None:
         qiri = f"{owner_iri}/quantity/{k}"
         n = _iri(qiri)
-        self.add(owner, T.quantity, n)
-        self.add(n, RDF_TYPE, T.Quantity)
+        self.add(owner, T.quantity, n)  # a pk:Quantity by the range of pk:quantity
         if not self.dec(n, T.value, q.get("value")) and q.get("value") is not None:
             self.lit(n, T.rawValue, q.get("value"))
         self.dec(n, T.valueMax, q.get("value_max"))
         self.lit(n, T.unit, q.get("unit"))
         self.lit(n, T.comparator, q.get("comparator"))
-        self.boolean(n, T.approximate, q.get("approximate"))
+        self.flag(n, T.approximate, q.get("approximate"))
         self.lit(n, T.scope, q.get("scope"))
         self.lit(n, T.text, q.get("text"))
         if q.get("span"):
@@ -567,9 +575,12 @@ class _Builder:
         org = _iri(iri("org", self.region_key, canonical))
         prop = T.supportDepartment if d.get("role") == "support" else T.leadDepartment
         self.add(owner, prop, org)
-        self.add(org, RDF_TYPE, ORG_ORGANIZATION)
-        self.lit(org, SKOS_PREF, canonical)
-        if written and written != canonical:
+        if org not in self.described:  # described once per plan, not at every mention
+            self.described.add(org)
+            self.add(org, RDF_TYPE, ORG_ORGANIZATION)
+            self.lit(org, SKOS_PREF, canonical)
+        if written and written != canonical and (org, written) not in self.described:
+            self.described.add((org, written))  # type: ignore[arg-type]
             self.lit(org, SKOS_ALT, written)
 
     def link(self, owner: str, owner_iri: str, k: int, link: dict) -> None:
@@ -580,8 +591,7 @@ class _Builder:
             path = target.split(":", 1)[1] if ":" in target else target
             target = f"{self.piri}/{path.strip('/')}"
         n = _iri(f"{owner_iri}/link/{k}")
-        self.add(owner, T.link, n)
-        self.add(n, RDF_TYPE, T.Link)
+        self.add(owner, T.link, n)  # a pk:Link by the range of pk:link
         self.add(n, T.linkTarget, _iri(target))
         score = link.get("score")
         if isinstance(score, (int, float)) and not isinstance(score, bool):
@@ -644,11 +654,13 @@ SERIALISATIONS = {"turtle": RdfFormat.TURTLE, "jsonld": RdfFormat.JSON_LD,
                   "ntriples": RdfFormat.N_TRIPLES}
 
 
-def serialize_plan(plan: Plan, fmt: str = "turtle") -> bytes:
+def serialize_plan(plan: Plan, fmt: str = "turtle", *, extra: Iterable[Quad] = ()) -> bytes:
     """The plan's graph as bytes in ``fmt`` (turtle, jsonld, trig, nquads, ntriples).
 
     Triple formats (turtle, jsonld, ntriples) drop the graph name; the dataset formats
     keep it. pyoxigraph 0.5 writes all of them, so rdflib is never needed here.
+    ``extra`` quads (the Web Annotation form of the spans, see
+    :mod:`plankg.store.quotes`) are written with the plan's own.
 
     >>> from plankg.model import Plan, Node, Kind
     >>> p = Plan("x", "x.txt", "", "text", "utf-8", "", {"region": "四川省"}, Node(Kind.DOCUMENT))
@@ -658,7 +670,7 @@ def serialize_plan(plan: Plan, fmt: str = "turtle") -> bytes:
     rdf_format = SERIALISATIONS[fmt]
     # group by subject (first appearance order) so Turtle writes one block per resource
     groups: dict = {}
-    for q in plan_quads(plan):
+    for q in itertools.chain(plan_quads(plan), extra):
         groups.setdefault(q.subject, []).append(q)
     quads = [q for qs in groups.values() for q in qs]
     items: Iterable = quads if rdf_format.supports_datasets and fmt != "jsonld" else (

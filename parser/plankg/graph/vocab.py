@@ -28,12 +28,16 @@ service domain row ``{table}/domain/{k}``
 service item       ``{domainrow}/item/{k}``
 quantity           ``{owner}/quantity/{k}``
 link               ``{project}/link/{k}``
-source selector    ``{node}/src`` , ``{node}/src/pos`` , ``{node}/src/quote``
 region             ``ID + "region/" + code``                        四川省 → ``…/id/region/510000``
 department         ``ID + "org/" + region code + "/" + name``       ``…/id/org/510000/省民政厅``
 indicator concept  ``ID + "concept/" + key``
 service domain     ``DOMAIN + slug``                                幼有所育 → ``…/domain/youyousuoyu``
 =================  ===============================================  ======================
+
+Provenance is compact: ``{plan}/source`` holds the decoded text once (``pk:sourceText``)
+and every node its span ``[pk:start, pk:end)`` into it; a quote is derived, never
+stored (:mod:`plankg.store.quotes`; ``queries/web_annotation.rq`` expands the spans to
+Web Annotation selectors ``{node}/src``, ``{node}/src/pos``, ``{node}/src/quote``).
 """
 from __future__ import annotations
 
@@ -59,6 +63,10 @@ PROPERTIES = (
     "sha256", "encoding", "sourceFormat", "noticeTitle",
     # paged sources (PDF, OFD)
     "page",
+    # provenance: the source text once, each node's span into it
+    "sourceText", "start", "end",
+    # the store's layout version (a marker on the ontology graph, see store/embedded.py)
+    "storeFormat", "buildKey",
     # region
     "divisionCode",
     # domains

@@ -40,7 +40,7 @@ import shutil
 from pathlib import Path
 
 CACHE_DIRNAME = "plankg-cache"
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: store format 2 (a format-1 store's answers are never reused)
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
 _IGNORED = ("LOG", "LOCK")  # RocksDB's info log (and LOG.old.*) and lock file
 
