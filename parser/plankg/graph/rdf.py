@@ -312,6 +312,23 @@ def concept_iri(key: str) -> str:
 
 # --- the builder ----------------------------------------------------------------------
 
+def _raw_is_implied(raw: str, obs: dict) -> bool:
+    """Does the cell text say nothing beyond pk:comparator + pk:value (``≥85``, ``85%``,
+    ``qualitative`` alone)? Then pk:rawValue is left out: the quads would repeat them.
+
+    >>> _raw_is_implied("≥ 85", {"value": "85", "comparator": "≥"}), _raw_is_implied("90以上", {"value": "90", "comparator": "≥"})
+    (True, False)
+    """
+    t = re.sub(r"\s+", "", raw)
+    value = decimal_lexical(obs.get("value")) or ""
+    if not value:
+        return bool(obs.get("qualitative")) and t == re.sub(r"\s+", "", obs["qualitative"])
+    if obs.get("value_max") or obs.get("approximate") or obs.get("cumulative"):
+        return False
+    cmp = obs.get("comparator") or ""
+    return t in (value, cmp + value, value + "%", cmp + value + "%")
+
+
 class _Builder:
     """Walks a plan once, writing N-Quads lines; keeps the IRI bookkeeping in one place.
 
@@ -544,8 +561,8 @@ class _Builder:
             self.flag(o, T.approximate, obs.get("approximate"))
             self.lit(o, T.qualitativeValue, obs.get("qualitative"))
             raw = obs.get("raw")
-            if raw is not None and str(raw).strip() != (decimal_lexical(obs.get("value")) or ""):
-                self.lit(o, T.rawValue, raw)  # only where the cell is not just pk:value
+            if raw is not None and not _raw_is_implied(str(raw), obs):
+                self.lit(o, T.rawValue, raw)  # only where the cell says more than the parts
         key = indicator_concept_key(name, a.get("unit"))
         if key:
             # a skos:Concept by the range of pk:concept; its notation is the IRI's last

@@ -45,7 +45,8 @@ FORMATS = ("csv", "json", "jsonld", "trig", "nquads")
 CONTEXT_FILE = "context.jsonld"
 CONTEXT_URL = "https://w3id.org/plankg/context.jsonld"
 _SELECT = re.compile(r"(SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?)(.*?)(\s+WHERE\s*\{)", re.S | re.I)
-_SUBJECT = re.compile(r"\?(\w+)\s+(?:a\s+\S+\s*;\s*)?pk:plan\s+\?plan\b")
+# the row's node: the first typed subject inside the plan's graph (?c a pk:Chapter …)
+_SUBJECT = re.compile(r"GRAPH\s+\?plan\s*\{\s*\?(\w+)\s+a\s+pk:\w+|\?(\w+)\s+(?:a\s+\S+\s*;\s*)?pk:plan\s+\?plan\b")
 
 
 # --- the queries ---------------------------------------------------------------------
@@ -87,7 +88,7 @@ def kind_query(kind: str) -> str:
         s = _SUBJECT.search(body)
         if not s:
             raise PlanKGError.make("E701", path=str(f), reason="cannot tell what a row is about")
-        subject = s.group(1)
+        subject = s.group(1) or s.group(2)
     projected = set(re.findall(r"\?(\w+)", re.sub(r"\(.*?\)", "", m.group(2))))
     extra = ("" if "plan" in projected else " ?plan") + f" (?{subject} AS ?iri)"
     return body[:m.end(2)] + extra + body[m.end(2):]

@@ -1,9 +1,9 @@
 """Where a fact came from: the quoted source text of each node, in ONE place.
 
-Every report link to a source goes through :func:`quotes` (one SPARQL, below), so a
-change in how the graph stores provenance (today a Web Annotation
-``oa:SpecificResource`` with a ``TextQuoteSelector`` and a ``TextPositionSelector``)
-is adapted here and nowhere else.
+Every report link to a source goes through :func:`quotes`, so a change in how the graph
+stores provenance is adapted here and nowhere else. Since store format 2 a node has
+its span as ``pk:start``/``pk:end`` into the plan's source text, stored once
+(:mod:`plankg.store.quotes`); the quote is cut from that text.
 
 >>> from plankg.store.embedded import Store
 >>> quote_of(Store.in_memory(), "https://w3id.org/plankg/id/plan/x/chapter/1") is None
@@ -14,14 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# ?node → its quote and offsets into the original file, for every node of one plan
-QUOTES_SPARQL = """
-SELECT ?node ?exact ?start ?end WHERE {
-  GRAPH <%(plan)s> {
-    ?node prov:wasDerivedFrom ?src .
-    ?src oa:hasSelector ?q . ?q oa:exact ?exact .
-    OPTIONAL { ?src oa:hasSelector ?p . ?p oa:start ?start ; oa:end ?end }
-  }
+# ?node → its offsets into the plan's source text, for every node of one plan
+SPANS_SPARQL = """
+SELECT ?node ?start ?end WHERE {
+  GRAPH <%(plan)s> { ?node pk:start ?start ; pk:end ?end }
 }"""
 
 
@@ -41,12 +37,16 @@ def _plan_of(iri: str) -> str:
 
 def quotes(store: Any, plan_iri: str) -> dict[str, Quote]:
     """node IRI → :class:`Quote`, for every node of the plan whose graph is ``plan_iri``."""
+    from plankg.store.quotes import source_text
     from plankg.workbench.sparqlrun import select
 
+    text = source_text(store, plan_iri)
+    if text is None:
+        return {}
     out: dict[str, Quote] = {}
-    for r in select(store, QUOTES_SPARQL % {"plan": plan_iri}):
-        out[r["node"]] = Quote(r["exact"], int(r["start"]) if r["start"] else None,
-                               int(r["end"]) if r["end"] else None)
+    for r in select(store, SPANS_SPARQL % {"plan": plan_iri}):
+        a, b = int(r["start"]), int(r["end"])
+        out[r["node"]] = Quote(text[a:b], a, b)
     return out
 
 
