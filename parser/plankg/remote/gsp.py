@@ -82,13 +82,23 @@ def ntriples_chunks(raw_store, graph: str, batch: int = BATCH) -> Iterator[bytes
     ``batch`` quads per chunk."""
     import pyoxigraph
 
+    from plankg.graph.vocab import PK_NS
+
     g = pyoxigraph.NamedNode(graph)
+    source_text = pyoxigraph.NamedNode(PK_NS + "sourceText")
     buffer: list = []
+    last: list = []
     for q in raw_store.quads_for_pattern(None, None, None, g):
+        if q.predicate == source_text:
+            # the plan's source text goes last: a server that sniffs the body (Virtuoso)
+            # takes a body that opens with an HTML page's text for text/html
+            last.append(q.triple)
+            continue
         buffer.append(q.triple)
         if len(buffer) >= batch:
             yield pyoxigraph.serialize(buffer, format=pyoxigraph.RdfFormat.N_TRIPLES)
             buffer.clear()
+    buffer.extend(last)
     if buffer:
         yield pyoxigraph.serialize(buffer, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
