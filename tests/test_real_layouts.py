@@ -243,3 +243,14 @@ def test_sub_rows_and_row_numbers_that_look_like_values():
     got = [(c, n, u, b, t[0][1]) for c, n, u, b, t, _ in indicators(parse(text))]
     assert got == [("绿化", "新建绿地", "万平方米", "88.2", "36"), ("绿化", "其中公园绿地", None, "51.4", "18"),
                    ("绿化", "景观道路建设", "条（段）", "40", "12"), ("市容", "店招店牌整治", "块", "2100", "1400")]
+
+
+def test_a_cell_whose_text_broke_in_a_table_with_a_blank_line_after_every_cell():
+    cells = ["某区主要指标", "序号", "指标名称", "单位", "属性", "“十五五”目标", "1", "地区生产总值年均增速", "%", "预期性",
+             "与全市经济增速\n保持同步", "2", "细颗粒物（PM2.5）浓度", "微克/立方米", "约束性", "完成市下达目标",
+             "3", "人均公园绿地面积", "平方米/人", "约束性", "≥7.9"]
+    text = "一、主要目标\n" + "\n\n".join(cells) + "\n\n二、重点任务\n"
+    got = [(n, u, t[0][1], t[0][2], nat) for _, n, u, _, t, nat in indicators(parse(text))]
+    assert got == [("地区生产总值年均增速", "%", None, "与全市经济增速保持同步", "预期性"),
+                   ("细颗粒物（PM2.5）浓度", "微克/立方米", None, "完成市下达目标", "约束性"),
+                   ("人均公园绿地面积", "平方米/人", "7.9", None, "约束性")]

@@ -353,6 +353,20 @@ def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
         return [], j
     # blank lines separate rows only where they are rare (not after every cell)
     gaps = [cells[x + 1].no - cells[x].no > 1 for x in range(len(cells) - 1)]
+    if len(gaps) >= 8 and sum(gaps) >= 0.85 * len(gaps):
+        # a blank line after every cell: two lines with none between them are one cell
+        # whose text broke (与全市经济增速 ⏎ 保持同步)
+        merged: list[Line] = []
+        for x, c in enumerate(cells):
+            if x and not gaps[x - 1]:
+                prev = merged[-1]
+                joined = Line(join_lines([prev.text, c.text]), prev.start, c.end, prev.no)
+                last_of[id(joined)] = c
+                merged[-1] = joined
+            else:
+                merged.append(c)
+        cells = merged
+        gaps = [True] * (len(cells) - 1)
     hint = sum(gaps) < 0.6 * len(gaps)
     fit_cache: dict = {}
     N = len(cells)

@@ -197,8 +197,10 @@ def is_unit(cell: str, extra: frozenset[str] | tuple = ()) -> bool:
     t = re.sub(r"\s+", "", cell).strip("()（）")
     if not t:
         return False
-    parts = [p for p in re.split(r"[/／（）()每]", t) if p]
     units = unit_words()
+    if t in units or t in extra:
+        return True
+    parts = [p for p in re.split(r"[/／（）()每]", t) if p]
     for p in parts:
         p = re.sub(r"^(?:\d+(?:\.\d+)?)?[十百千万亿]*", "", p) or p
         if p not in units and p not in extra and not re.fullmatch(r"[十百千万亿]+", p):
