@@ -123,6 +123,7 @@ def test_plans_loaded_while_serving_appear_whole_and_never_go_away(tmp_path):
         try:
             for i in range(1, 40):
                 _load(store, sample_plan(f"plan-{i:02d}"))
+                time.sleep(0.15)  # loads are fast: give the endpoint (it looks twice a second) a chance to see them
                 if i == 20:  # a build swaps the directory: 3 more plans, hand-loaded kept
                     _graphs, errors = build_store(sorted(corpus.iterdir()), store,
                                                   parse=_build_parse)

@@ -114,7 +114,7 @@ def issuer_region(issuer: str | None, title: str | None) -> str | None:
     '内蒙古自治区'
     """
     issuer = re.sub(r"\s+", "", issuer or "")
-    t = re.sub(r"\s+", "", title or "")
+    t = re.sub(r"\s+", "", title or "").lstrip("《“\"「")
     if not issuer:
         return None
     best = None
@@ -125,12 +125,34 @@ def issuer_region(issuer: str | None, title: str | None) -> str | None:
         if len(cand) >= 2 and cand in issuer:
             best = cand
     if best:
-        return best
+        return _innermost(best)
     # the government's own region (上海市闵行区人民政府办公室 → 上海市闵行区), else the
     # first region name of a department (上海市发展和改革委员会 → 上海市)
     names = r"^(?P<r>[\u4e00-\u9fff]{1,20}?(?:自治区|特别行政区|省|自治州|地区|盟|市|州|自治县|县|区|旗))"
     m = re.match(names + r"(?:人民政府|政府|人大|党委)", issuer) or re.match(names, issuer)
-    return m.group("r") if m and len(m.group("r")) >= 2 else None
+    if not m or len(m.group("r")) < 2:
+        return None
+    r = m.group("r")
+    # 上海市长宁区发展和改革委员会: the district inside the city, not the city
+    inner = re.match(r"(?P<d>[\u4e00-\u9fff]{2,4}?(?:区|县|旗))", issuer[len(r):])
+    if inner and not inner.group("d").startswith(_NOT_NAME_STARTS) and r.endswith(("省", "市", "自治区")):
+        return inner.group("d")
+    return r
+
+
+_NOT_NAME_STARTS = ("城", "地", "社", "园", "景", "片", "街", "小", "全", "市", "辖", "新", "开发", "发展")
+
+
+def _innermost(name: str) -> str:
+    """``上海市长宁区`` → ``长宁区``: a district named with its city is the district.
+
+    >>> _innermost("上海市长宁区"), _innermost("闵行区"), _innermost("四川省")
+    ('长宁区', '闵行区', '四川省')
+    """
+    m = re.fullmatch(r"[\u4e00-\u9fff]{2,8}?(?:省|市|自治区)(?P<d>[\u4e00-\u9fff]{2,5}?(?:区|县|旗|市))", name)
+    if m and not m.group("d").startswith(_NOT_NAME_STARTS):
+        return m.group("d")
+    return name
 
 
 def envelope_metadata(fields: dict[str, str], meta: dict[str, Any], title: str | None) -> dict[str, Any]:

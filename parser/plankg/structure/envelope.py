@@ -308,8 +308,8 @@ def _front_matter(lines: list[Line], R: Rules, env: Envelope) -> int:
         if not m:
             continue
         key, value = m.group(1).strip(), m.group(2).strip().strip("\"'")
-        if not value:
-            continue
+        if not value or value in ("-", "—", "--", "无", "暂无", "null", "None"):
+            continue    # 文号: - : the index has no value
         env.front_matter[key] = value
         target = R.fm_keys.get(key.lower())
         if target:
