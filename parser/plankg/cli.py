@@ -81,26 +81,9 @@ def corpus_files(directory: Path | None = None) -> list[Path]:
 
 def parse_one(path: str | os.PathLike, *, semantic: bool = True):
     """Parse one file; every failure is a :class:`PlanKGError` naming the file."""
-    p = Path(path)
-    if not p.exists():
-        raise PlanKGError.make("E100", path=str(path))
-    if not p.is_file():
-        raise PlanKGError.make("E101", path=str(path), reason="not a regular file")
-    from plankg.pipeline import parse_file  # heavy: jieba/spaCy behind it
+    from plankg.pipeline import parse_path  # heavy: jieba/spaCy behind it
 
-    try:
-        return parse_file(p, semantic=semantic)
-    except PlanKGError as e:
-        if not e.path:
-            e.path = str(path)
-        raise
-    except ImportError:  # a broken installation, not a bad file: show it as it is
-        raise
-    except Exception as e:  # a parser bug must still give one line naming the file
-        if os.environ.get("PLANKG_DEBUG"):
-            raise
-        reason = " ".join(f"parser error {type(e).__name__}: {e}".split())
-        raise PlanKGError.make("E101", path=str(path), reason=reason[:300]) from None
+    return parse_path(path, semantic=semantic)
 
 
 def _parse_worker(path: str) -> tuple[str, Any, str | None]:

@@ -27,6 +27,7 @@ from plankg import __version__
 from plankg.structure.blocks import split_blocks
 from plankg.structure.envelope import find_envelope
 from plankg.semantic.metadata import envelope_metadata, metadata
+from .errors import PlanKGError
 from .model import Kind, Node, Plan, Warning_
 from plankg.structure.normalize import normalize
 from .offsets import OffsetMap
@@ -52,6 +53,30 @@ def parse_file(path: str | os.PathLike, *, semantic: bool = True) -> Plan:
     """Parse one plan file into a :class:`Plan` (raises :class:`InputError`)."""
     src = read_source(path)
     return parse_source(src, semantic=semantic)
+
+
+def parse_path(path: str | os.PathLike, *, semantic: bool = True) -> Plan:
+    """:func:`parse_file` for a user's path: every failure is a :class:`PlanKGError`
+    naming the file (E100 no such file, E101 not a file or a parser error), never a
+    traceback; ``PLANKG_DEBUG=1`` lets a parser error through as it is."""
+    p = Path(path)
+    if not p.exists():
+        raise PlanKGError.make("E100", path=str(path))
+    if not p.is_file():
+        raise PlanKGError.make("E101", path=str(path), reason="not a regular file")
+    try:
+        return parse_file(p, semantic=semantic)
+    except PlanKGError as e:
+        if not e.path:
+            e.path = str(path)
+        raise
+    except ImportError:  # a broken installation, not a bad file: show it as it is
+        raise
+    except Exception as e:  # a parser bug must still give one line naming the file
+        if os.environ.get("PLANKG_DEBUG"):
+            raise
+        reason = " ".join(f"parser error {type(e).__name__}: {e}".split())
+        raise PlanKGError.make("E101", path=str(path), reason=reason[:300]) from None
 
 
 def parse_source(src: Any, *, semantic: bool = True) -> Plan:

@@ -112,19 +112,9 @@ def from_file(path: str | Path) -> PlanFacts:
     import pyoxigraph
 
     from plankg.graph.rdf import plan_iri, plan_nquads
-    from plankg.pipeline import parse_file
+    from plankg.pipeline import parse_path
 
-    p = Path(path)
-    if not p.exists():
-        raise PlanKGError.make("E100", path=str(path))
-    if not p.is_file():
-        raise PlanKGError.make("E101", path=str(path), reason="not a regular file")
-    try:
-        plan = parse_file(p)
-    except PlanKGError as e:
-        if not e.path:
-            e.path = str(path)
-        raise
+    plan = parse_path(path)
     store = pyoxigraph.Store()
     store.bulk_load(plan_nquads(plan), format=pyoxigraph.RdfFormat.N_QUADS)
     return read(store, plan_iri(plan), str(path))

@@ -205,16 +205,11 @@ def _drop_autospace(tp, raw, text: str, start: int, size: float) -> str:
 
 def _has_rules(page, pdfium) -> bool:
     """Cheap: does the page draw a grid (see the module docstring)?"""
-    raw = pdfium.raw
+    from plankg.read.pdfgrid import path_bounds
+
     horizontal = vertical = boxes = 0
-    l, b, r, t = (ctypes.c_float() for _ in range(4))
-    for i in range(raw.FPDFPage_CountObjects(page)):
-        obj = raw.FPDFPage_GetObject(page, i)
-        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH:
-            continue
-        if not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
-            continue
-        w, h = r.value - l.value, t.value - b.value
+    for _obj, x0, y0, x1, y1 in path_bounds(page, pdfium.raw):
+        w, h = x1 - x0, y1 - y0
         if h <= 3 and w > 8:
             horizontal += 1
         elif w <= 3 and h > 8:

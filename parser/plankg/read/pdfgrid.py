@@ -33,17 +33,21 @@ _TOL = 2.5       # pt: rules this close are one edge; a rule this short of a cro
 _MIN_LEN = 4.0
 
 
-def _rules(page, raw):
-    """(horizontal, vertical) rules as (position, start, end); None if a path is not simple."""
-    hs, vs = [], []
+def path_bounds(page, raw):
+    """Each path object of a PDFium page with its bounds: ``(object, x0, y0, x1, y1)``."""
     l, b, r, t = (ctypes.c_float() for _ in range(4))
     for i in range(raw.FPDFPage_CountObjects(page)):
         obj = raw.FPDFPage_GetObject(page, i)
         if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH:
             continue
-        if not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
-            continue
-        x0, y0, x1, y1 = l.value, b.value, r.value, t.value
+        if raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            yield obj, l.value, b.value, r.value, t.value
+
+
+def _rules(page, raw):
+    """(horizontal, vertical) rules as (position, start, end); None if a path is not simple."""
+    hs, vs = [], []
+    for obj, x0, y0, x1, y1 in path_bounds(page, raw):
         w, h = x1 - x0, y1 - y0
         segs = raw.FPDFPath_CountSegments(obj)
         if h <= _THIN and w >= _MIN_LEN:
