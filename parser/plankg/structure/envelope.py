@@ -280,7 +280,7 @@ def find_envelope(text: str, R: Rules | None = None) -> Envelope:
     return env
 
 
-_HEAD_CHARS = 20000
+_HEAD_CHARS = 8000    # a notice and front matter fit many times over
 _TAIL_CHARS = 3000
 
 
