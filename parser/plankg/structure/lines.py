@@ -24,14 +24,21 @@ _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6\u3000
 class Line:
     """One non-blank line of the normalised text, with its printed width."""
 
-    __slots__ = ("text", "start", "end", "no", "width")
+    __slots__ = ("text", "start", "end", "no", "_width")
 
     def __init__(self, text: str, start: int, end: int, no: int):
         self.text = text
         self.start = start  # in normalised text
         self.end = end
         self.no = no        # 1-based line number in the normalised text
-        self.width = line_width(text)
+        self._width: float | None = None
+
+    @property
+    def width(self) -> float:
+        """Printed width (:func:`line_width`), measured the first time it is asked for."""
+        if self._width is None:
+            self._width = line_width(self.text)
+        return self._width
 
     def __repr__(self) -> str:
         return f"Line({self.text!r}, {self.start}, {self.end}, {self.no})"
