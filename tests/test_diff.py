@@ -265,3 +265,14 @@ def test_formats_carry_the_same_rows():
     data = json.loads(format_rows(rows, "json", old="a", new="b"))
     assert data["rows"][0]["newValue"] == "92" and data["old"] == "a"
     assert "(1 row)" in format_rows(rows, "table")
+
+
+def test_each_target_year_of_an_indicator_is_compared(tmp_path):
+    """An indicator with 2025 and 2035 targets: a changed 2035 target is its own row."""
+    src = Path(__file__).parent / "fixtures" / "i_xian_cells.txt"
+    text = src.read_text(encoding="utf-8").replace("\n5.5\n", "\n5.8\n", 1)
+    new = tmp_path / "xian-edited.txt"
+    new.write_text(text, encoding="utf-8")
+    rows = [r for r in diff(from_file(src), from_file(new)) if r.kind == "indicator"]
+    assert [(r.old, r.field, r.oldValue, r.newValue) for r in rows] == [
+        ("每千人口拥有3岁以下婴幼儿托位数", "target2", "5.5", "5.8")]

@@ -259,7 +259,8 @@ def diff(old: PlanFacts, new: PlanFacts) -> list[Row]:
             if o.key != n.key:
                 here.append(Row(kind, "renamed", o.name, n.name))
             if kind == "indicator":
-                for f in INDICATOR_FIELDS:
+                extra = sorted({f for f in (*o.fields, *n.fields) if f[-1:].isdigit()})
+                for f in (*INDICATOR_FIELDS, *extra):
                     a, b = o.fields.get(f, ""), n.fields.get(f, "")
                     if not same_value(a, b):
                         here.append(Row(kind, "changed", o.name, n.name, f, a, b))

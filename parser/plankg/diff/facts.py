@@ -75,6 +75,7 @@ class Item:
     quantities: list[dict[str, str]] = field(default_factory=list)
     departments: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     index: int = 0      # place among the parent's children of the same kind
+    extra_targets: list[tuple[str, str, str]] = field(default_factory=list)  # (year, value, comparator)
 
     @property
     def key(self) -> str:
@@ -181,7 +182,7 @@ SELECT ?t WHERE { GRAPH $G {
 } } ORDER BY ?order"""
 
 _INDICATORS = """
-SELECT ?n ?unit ?nature ?which ?value ?valueMax ?year ?comparator ?qualitative ?raw WHERE {
+SELECT ?n ?o ?unit ?nature ?which ?value ?valueMax ?year ?comparator ?qualitative ?raw WHERE {
 GRAPH $G {
   ?n a pk:Indicator .
   OPTIONAL { ?n pk:unit ?unit }
@@ -260,15 +261,23 @@ def read(store, graph: str, label: str) -> PlanFacts:
         if r["which"] == "baseline":
             item.fields["baseline"] = _observation_text(r)
             item.fields["baselineYear"] = r["year"]
-        elif r["which"] == "target":
+        elif r["which"] == "target" and r["o"].endswith("/target"):
             item.fields["target"] = _observation_text(r)
             item.fields["targetYear"] = r["year"]
             item.fields["comparator"] = r["comparator"]
+        elif r["which"] == "target":
+            # a further target of an indicator with several (…/target/2035): one field
+            # per extra target, in year order (target2, targetYear2 …)
+            item.extra_targets.append((r["year"], _observation_text(r), r["comparator"]))
     for it in items:
         if it.kind == "indicator":
             for f in ("unit", "baseline", "baselineYear", "target", "targetYear",
                       "comparator", "nature"):
                 it.fields.setdefault(f, "")
+            for k, (year, value, cmp) in enumerate(sorted(it.extra_targets), 2):
+                it.fields[f"target{k}"] = value
+                it.fields[f"targetYear{k}"] = year
+                it.fields[f"comparator{k}"] = cmp
     quantities = sorted(_rows(store, graph, _QUANTITIES),
                         key=lambda r: (r["n"], int(r["q"].rsplit("/", 1)[-1] or 0)
                                        if r["q"].rsplit("/", 1)[-1].isdigit() else 0))
