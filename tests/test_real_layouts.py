@@ -254,3 +254,13 @@ def test_a_cell_whose_text_broke_in_a_table_with_a_blank_line_after_every_cell()
     assert got == [("地区生产总值年均增速", "%", None, "与全市经济增速保持同步", "预期性"),
                    ("细颗粒物（PM2.5）浓度", "微克/立方米", None, "完成市下达目标", "约束性"),
                    ("人均公园绿地面积", "平方米/人", "7.9", None, "约束性")]
+
+
+def test_box_projects_named_by_a_short_lead_phrase_and_a_key_task_after_them():
+    text = ("一、主要任务\n（一）托育服务\n专栏2 托育服务重点项目\n（1）普惠托育扩容。新增托位7000个。\n"
+            "（2）托育人才培训。培训保育人员1800人次。\n完善托育服务标准体系。制定托育机构设置标准，加强综合监管。\n"
+            "（二）学前教育\n扩大学前资源。新建幼儿园25所。\n")
+    plan = parse(text)
+    col = plan.root.find(Kind.COLUMN)[0]
+    assert [(p.number, p.title) for p in col.children] == [("1", "普惠托育扩容"), ("2", "托育人才培训")]
+    assert [k.title for k in plan.root.find(Kind.KEY_TASK)] == ["完善托育服务标准体系", "扩大学前资源"]

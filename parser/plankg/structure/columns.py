@@ -213,6 +213,9 @@ def _split_name(rest: str, P: Structure) -> tuple[str | None, str]:
         name, _, desc = t.partition("。")
         if len(name) <= P.max_name and name.endswith(P.name_suffixes):
             return name, desc.strip()
+        if 2 <= len(name) <= 20 and desc.strip() and not re.search(r"[,，;；:：]", name):
+            # （1）普惠托育扩容。新增托位8000个。: a short lead phrase names the project
+            return name, desc.strip()
     if len(t) <= P.max_name and not ends_sentence(t) and not re.search(r"[,，;；]", t):
         return t, ""
     # "1 名称工程 说明…" on one line: split after the first name suffix
