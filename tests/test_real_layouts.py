@@ -264,3 +264,14 @@ def test_box_projects_named_by_a_short_lead_phrase_and_a_key_task_after_them():
     col = plan.root.find(Kind.COLUMN)[0]
     assert [(p.number, p.title) for p in col.children] == [("1", "普惠托育扩容"), ("2", "托育人才培训")]
     assert [k.title for k in plan.root.find(Kind.KEY_TASK)] == ["完善托育服务标准体系", "扩大学前资源"]
+
+
+def test_pdf_name_wrapped_after_its_row_and_numbered_group_rows():
+    pdf = ("第一章 发展目标\n附表1 主要指标\n序号 指标名称 单位 2020年现状值 2025年目标值 指标属性\n"
+           "1 每千人口拥有3岁以下婴幼儿 个 1.7 4.4 预期性\n托位数\n2 普惠性幼儿园覆盖率 % 83 ≥91 约束性\n"
+           "第二章 重点任务\n推进托育服务。建设托育机构。\n")
+    assert [(n, b, t[0][1]) for _, n, _, b, t, _ in indicators(parse(pdf))] == [
+        ("每千人口拥有3岁以下婴幼儿托位数", "1.7", "4.4"), ("普惠性幼儿园覆盖率", "83", "91")]
+    tabs = ("一、主要目标\n表1 主要指标\n类别\t指标\t单位\t2020年\t2025年\t属性\n一、幼有所育\t\t\t\t\t\n"
+            "\t托位数\t个\t1.7\t4.4\t预期性\n二、学有所教\t\t\t\t\t\n\t毛入园率\t%\t87\t93\t预期性\n")
+    assert [(c, n) for c, n, *_ in indicators(parse(tabs))] == [("幼有所育", "托位数"), ("学有所教", "毛入园率")]

@@ -405,6 +405,8 @@ def _guess_type(lines: list[Line], j: int, P: Structure) -> str:
 
 
 def _stop(line: Line, P: Structure) -> bool:
+    if "\t" in line.text and line.text.strip("\t ").count("\t") < line.text.count("\t"):
+        return False  # "一、幼有所育⇥⇥⇥": a group row of the table, not a heading
     h = heading_of(line.text, P)
     return (h is not None and h["rank"] <= 5) or bool(P.caption.match(line.text)) \
         or bool(P.column_header.match(line.text))
@@ -483,6 +485,15 @@ def _indicator_rows(lines, j, P, header: Header, table: Node, warnings) -> int:
         elif cell_lines:
             break
         if row is not None:
+            if pending and row.get("index") and table.children and \
+                    not {"category", "domain"} & set(leading) and _name_tail(pending):
+                # "1 每千人口拥有3岁以下婴幼儿 个 1.8 4.5 预期性" ⏎ "托位数" ⏎ "2 …": a row that
+                # opens with its number has no name before it, and the table has no
+                # category column: the lines between are the end of the last row's name
+                prev = table.children[-1]
+                prev.title = tidy(join_lines([prev.title] + [p.text for p in pending]))
+                prev.span = (prev.span[0], pending[-1].end)
+                pending = []
             frags = [p.text for p in pending]
             cat, name_frags = _split_category(frags, row.get("name", ""), leading)
             if row.get("category"):
@@ -541,6 +552,18 @@ def _flat_row(toks: list[str], trailing: list[str], leading: list[str], P: Struc
                 row["category"] = head.pop(0)
     row["name"] = " ".join(head)
     return row
+
+
+_NAME_END = re.compile(r"(?:率|数|量|比|比重|比例|面积|人数|指数|时间|长度|密度|规模|水平|年限|寿命|总额|收入|个数|次数)"
+                       r"(?:[(（][^()（）]{1,8}[)）])?$")
+
+
+def _name_tail(pending: list[Line]) -> bool:
+    """Do the lines between two numbered rows end an indicator's name (``托位数``), not
+    name a group of rows (``学有所教``, ``发展规模``)?"""
+    text = "".join(p.text for p in pending).replace(" ", "")
+    return bool(_NAME_END.search(text)) and not _SENTENCE_PUNCT.search(text) \
+        and _domain_label(text) is None and len(text) <= 20
 
 
 def _aligned_row(toks: list[str], header: Header, line: Line, P: Structure) -> dict | None:
@@ -676,7 +699,11 @@ def _add_indicator(table: Node, row: dict, category: str | None, years: dict, us
                 targets.append(v)
         elif role == "baseline":
             obs["baseline"] = v
-    attrs = {"category": tidy(category) if category else None, "unit": unit,
+    if category:
+        # "一、幼有所育" / "（二）学有所教": a numbered group row names the category
+        category = re.sub(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])\s*", "",
+                          tidy(category)) or None
+    attrs = {"category": category, "unit": unit,
              "baseline": obs.get("baseline"), "target": targets[0] if targets else None,
              "nature": row.get("nature")}
     if len(targets) > 1:
