@@ -275,3 +275,14 @@ def test_pdf_name_wrapped_after_its_row_and_numbered_group_rows():
     tabs = ("一、主要目标\n表1 主要指标\n类别\t指标\t单位\t2020年\t2025年\t属性\n一、幼有所育\t\t\t\t\t\n"
             "\t托位数\t个\t1.7\t4.4\t预期性\n二、学有所教\t\t\t\t\t\n\t毛入园率\t%\t87\t93\t预期性\n")
     assert [(c, n) for c, n, *_ in indicators(parse(tabs))] == [("幼有所育", "托位数"), ("学有所教", "毛入园率")]
+
+
+@pytest.mark.parametrize("blank", ["\n", "\n\n"], ids=["cells-one-a-line", "blank-after-every-cell"])
+def test_service_list_with_its_header_one_cell_a_line(blank):
+    cells = ["表2 基本公共服务项目清单", "服务领域", "服务内容与目标", "服务项目", "幼有所育",
+             "为儿童提供关爱服务，保障儿童健康成长。", "优孕优生服务，儿童健康服务，孤儿基本生活保障（共3项）",
+             "学有所教", "为适龄儿童提供免费义务教育。", "学前教育幼儿资助，义务教育免费（共2项）"]
+    text = "一、服务清单\n" + blank.join(cells) + "\n二、保障措施\n加强组织领导。建立协调机制。\n"
+    doms = parse(text).root.find(Kind.SERVICE_DOMAIN)
+    assert [(d.title, d.attrs["declared_count"], len(d.children)) for d in doms] == [
+        ("幼有所育", 3, 3), ("学有所教", 2, 2)]

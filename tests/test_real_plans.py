@@ -125,6 +125,23 @@ def test_reformatted_copy_of_a_real_plan(golden, how):
     assert not low, f"below {FLOOR}: {low}"
 
 
+SAMPLE = HERE.parent / "corpus" / "sichuan-2021-public-services.txt"
+
+
+@pytest.mark.parametrize("how", COPIES)
+def test_reformatted_copy_of_the_sample(how):
+    """The user's own plan, reformatted: the counts the user states for it (issue #2)."""
+    data = COPIES[how](SAMPLE.read_text(encoding="utf-8"))
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    plan = parse_source(read_bytes(raw, path="copy.html" if how == "html" else "copy.txt"),
+                        semantic=False)
+    f = facts(plan)
+    got = (len(f["chapters"]), len(f["sections"]), len(f["columns"]),
+           sum(len(c["projects"]) for c in f["columns"]), len(f["indicators"]),
+           len(f["service_domains"]), sum(len(d["items"]) for d in f["service_domains"]))
+    assert got == (6, 26, 9, 34, 24, 9, 83)
+
+
 def test_goldens_cover_four_plans():
     """Golden files exist for at least four real plans (issue #16)."""
     assert len(GOLDEN) >= 4

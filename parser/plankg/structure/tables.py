@@ -208,6 +208,9 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
         table.title = tidy(m.group("title"))
         j += 1
     cells_head = grid.read_header(lines, j, P, period)
+    if cells_head is not None and not {c.role for c in cells_head[0]} & {
+            "baseline", "target", "nature", "project"}:
+        cells_head = None   # a service list: its rows are read by _service_rows below
     if cells_head is not None:
         return _consume_grid(lines, i, j, cells_head, table, P, warnings,
                              layout.full_width if layout.wrapped else None)
