@@ -154,3 +154,16 @@ if __name__ == "__main__":
         s, got, want = score(g)
         cells = [f"{got[k]}/{want[k]} ({s[k]:.2f})" for k in KINDS]
         print(f"| {g.name.split('.')[0]} | " + " | ".join(cells) + f" | {s['meta']:.0f} |")
+
+
+@needs_real
+def test_the_real_plans_conform_to_the_shapes(tmp_path):
+    """An unnumbered 专栏, a box that holds a table, an appendix list: all valid graphs."""
+    from plankg.graph.validate import validate_store
+    from plankg.store.embedded import Store
+
+    with Store(tmp_path / "store") as st:
+        st.load_plans([parse_file(REAL / g.name.replace(".expected.json", ".txt")) for g in GOLDEN],
+                      ontology=True)
+    ok, report = validate_store(tmp_path / "store")
+    assert ok, report
