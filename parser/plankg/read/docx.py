@@ -81,24 +81,20 @@ def read_docx(data: bytes, path: str, zf: zipfile.ZipFile | None = None) -> Extr
     return ex
 
 
-def _outline_levels(styles) -> dict[str, int]:
-    """Style id → outline level (0 = Heading 1), following ``w:basedOn``."""
+def _style_values(styles, own_value) -> dict:
+    """Style id → ``own_value(style element)``, a style without one taking its
+    ``w:basedOn`` parent's (and so on up the chain)."""
     based: dict[str, str] = {}
-    own: dict[str, int] = {}
+    own: dict = {}
     for st in styles.iter(_q("style")):
         sid = st.get(_q("styleId"))
         b = st.find(_q("basedOn"))
         if b is not None:
             based[sid] = b.get(_VAL)
-        ppr = st.find(_q("pPr"))
-        lvl = _int(_val(ppr, "outlineLvl")) if ppr is not None else None
-        if lvl is None:
-            name = st.find(_q("name"))
-            m = re.match(r"^heading\s*(\d)$", (name.get(_VAL) if name is not None else "") or "", re.I)
-            lvl = int(m.group(1)) - 1 if m else None
-        if lvl is not None and lvl < 9:
-            own[sid] = lvl
-    out: dict[str, int] = {}
+        v = own_value(st)
+        if v is not None:
+            own[sid] = v
+    out: dict = {}
     for sid in set(based) | set(own):
         cur, seen = sid, set()
         while cur and cur not in own and cur not in seen:
@@ -107,6 +103,22 @@ def _outline_levels(styles) -> dict[str, int]:
         if cur in own:
             out[sid] = own[cur]
     return out
+
+
+def _outline_level(st) -> int | None:
+    """A style's own outline level (0 = Heading 1), from ``w:outlineLvl`` or its name."""
+    ppr = st.find(_q("pPr"))
+    lvl = _int(_val(ppr, "outlineLvl")) if ppr is not None else None
+    if lvl is None:
+        name = st.find(_q("name"))
+        m = re.match(r"^heading\s*(\d)$", (name.get(_VAL) if name is not None else "") or "", re.I)
+        lvl = int(m.group(1)) - 1 if m else None
+    return lvl if lvl is not None and lvl < 9 else None
+
+
+def _outline_levels(styles) -> dict[str, int]:
+    """Style id → outline level (0 = Heading 1), following ``w:basedOn``."""
+    return _style_values(styles, _outline_level)
 
 
 # --------------------------------------------------------------------------- numbering
@@ -232,24 +244,12 @@ class _Numbering:
         self._styles(styles)
 
     def _styles(self, styles) -> None:
-        based: dict[str, str] = {}
-        own: dict[str, tuple[str | None, int | None]] = {}
-        for s in styles.iter(_q("style")):
-            sid = s.get(_q("styleId"))
-            b = s.find(_q("basedOn"))
-            if b is not None:
-                based[sid] = b.get(_VAL)
-            ppr = s.find(_q("pPr"))
+        def numbering_of(st):
+            ppr = st.find(_q("pPr"))
             npr = ppr.find(_q("numPr")) if ppr is not None else None
-            if npr is not None:
-                own[sid] = (_val(npr, "numId"), _int(_val(npr, "ilvl")))
-        for sid in set(based) | set(own):
-            cur, seen = sid, set()
-            while cur and cur not in own and cur not in seen:
-                seen.add(cur)
-                cur = based.get(cur)
-            if cur in own:
-                self.style_num[sid] = own[cur]
+            return None if npr is None else (_val(npr, "numId"), _int(_val(npr, "ilvl")))
+
+        self.style_num.update(_style_values(styles, numbering_of))
 
     def label(self, p) -> tuple[str, str]:
         """``(number text, suffix)`` Word draws before paragraph ``p``; ``("", "")`` if none."""
