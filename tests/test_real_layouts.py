@@ -286,3 +286,15 @@ def test_service_list_with_its_header_one_cell_a_line(blank):
     doms = parse(text).root.find(Kind.SERVICE_DOMAIN)
     assert [(d.title, d.attrs["declared_count"], len(d.children)) for d in doms] == [
         ("幼有所育", 3, 3), ("学有所教", 2, 2)]
+
+
+@pytest.mark.parametrize("years,expect", [
+    (("2030年", "2035年"), (None, [(2030, "4.6"), (2035, "6.1")])),
+    (("2025年", "2030年"), ("4.6", [(2030, "6.1")])),
+], ids=["target-and-vision", "baseline-and-target"])
+def test_bare_year_columns_read_against_the_plan_period(years, expect):
+    """In a 十五五 plan, 2025 is the base year and 2030 / 2035 are targets."""
+    text = (f"某市“十五五”养老服务规划\n一、主要目标\n表1 主要指标\n指标\t单位\t{years[0]}\t{years[1]}\t属性\n"
+            "护理型床位占比\t%\t4.6\t6.1\t约束性\n")
+    (_, _, _, baseline, targets, _), = indicators(parse(text))
+    assert (baseline, [(y, v) for y, v, _ in targets]) == expect

@@ -11,12 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from plankg.structure.numerals import cn_to_int
+from plankg.structure.period import period_of  # noqa: F401 (part of this module's API)
 
-_PERIOD = re.compile(r"(?:规划期|规划期限|规划期间|实施期|期限)\s*(?:为|是|:|：)?\s*((?:19|20)\d{2})\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d{2})")
-_FIVE_YEAR = re.compile(r"十([一二三四五六七八九])五")
-# a year range in the title: 普陀区国土空间近期规划（2026-2030年）
-_TITLE_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d{2})\s*年")
 _CITED = re.compile(r"《([^《》]{2,80})》")
 _BASIS = re.compile(r"[^。]*(?:依据|根据|按照|依照)[^。]*《[^。]*。?")
 _REGION_IN_TITLE = re.compile(
@@ -27,19 +23,6 @@ _REGION_IN_CITED = re.compile(
     r"^(?P<r>[\u4e00-\u9fff]{2,12}?(?:自治区|特别行政区|省|自治州|地区|盟|市|州|县|自治县|区|旗))国民经济和社会发展"
 )
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-
-
-def period_of(title: str, text: str) -> tuple[int | None, int | None]:
-    m = _PERIOD.search(text) or _TITLE_RANGE.search(title or "")
-    if m:
-        return int(m.group(1)), int(m.group(2))
-    for s in (title, text[:2000]):
-        m = _FIVE_YEAR.search(s or "")
-        if m:
-            k = 10 + (cn_to_int(m.group(1)) or 0)
-            start = 1951 + 5 * k
-            return start, start + 4
-    return None, None
 
 
 def level_of(region: str | None) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any
 from plankg.model import Warning_
 from .patterns import Structure, structure
 from . import columns, tables
+from .period import period_of
 from .lines import (CLAUSE, LEAD_START, Layout, Line, ends_sentence, heading_of, join_lines,
                     split_lines)
 
@@ -77,6 +78,8 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
     counters: dict[float, int] = {}
     lines = _drop_running_lines(split_lines(text), warnings)
     layout = Layout.measure(lines)
+    p_start, p_end = period_of(text[:300], text[:5000])
+    period = (p_start, p_end) if p_start and p_end else None   # tells a baseline year from a target year
     blocks: list[Block] = []
     para: list[Line] = []
 
@@ -107,7 +110,7 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
             continue
         if s[0] in "表附" and P.caption.match(s) or _MAYBE_HEADER.search(s) and tables.starts_table(lines, i, P):
             flush()
-            end, node = tables.consume(lines, i, layout, P, warnings)
+            end, node = tables.consume(lines, i, layout, P, warnings, period)
             if end > i:
                 start = i
                 if not node.title and blocks and blocks[-1].kind == "line" \

@@ -189,7 +189,11 @@ def _decide_years(cols: list[GridColumn], period: tuple[int, int] | None) -> Non
     known = sorted(c.year for c in cols if c.year is not None)
     has_baseline = any(c.role == "baseline" for c in cols)
     for c in undecided:
-        if len(known) >= 2 and not has_baseline:
+        if period and c.year is not None:
+            # a 十五五 plan: 2025 is where it starts from, 2030 and 2035 are targets
+            c.role = "baseline" if c.year < period[1] and not (has_baseline and c.year >= period[0]) \
+                else "target"
+        elif len(known) >= 2 and not has_baseline:
             # 2020年 / 2025年: a baseline and a target; 2025年 / 2035年: two targets
             first_is_base = known[1] - known[0] <= 6
             c.role = "baseline" if c.year == known[0] and first_is_base else "target"
