@@ -21,6 +21,8 @@ from pathlib import Path
 from plankg.errors import PlanKGError
 from plankg.paths import REPO
 
+from .datafile import units
+
 ONTOLOGY_DIR = REPO / "ontology"
 DOMAINS_TTL = ONTOLOGY_DIR / "domains.ttl"
 
@@ -164,26 +166,10 @@ def domain_of_label(label: str, *, exact: bool = False) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
 def unit_words() -> frozenset[str]:
-    """The measure units of ``data/units.tsv`` (first column): a table's unit cells are
-    made of them (万平方米, 平方米/人, 条（段）), a name cell is not."""
-    from plankg.paths import DATA_DIR
-
-    path = DATA_DIR / "units.tsv"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise PlanKGError.make("E200", path=str(path), reason=e.strerror or str(e)) from None
-    words = set()
-    for no, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#") or no == 1 or line.startswith("unit\t"):
-            continue
-        word = line.split("\t")[0].strip()
-        if not word:
-            raise PlanKGError.make("E200", path=str(path), line=no, reason="empty unit")
-        words.add(word)
-    return frozenset(words)
+    """The measure units of ``data/units.tsv``: a table's unit cells are made of them
+    (万平方米, 平方米/人, 条（段）), a name cell is not."""
+    return frozenset(units())
 
 
 def is_unit(cell: str, extra: frozenset[str] | tuple = ()) -> bool:
