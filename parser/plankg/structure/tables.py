@@ -631,10 +631,7 @@ def _tab_row(cells: list[str], roles: list[str], P: Structure, warnings, line: L
     for role, cell in zip(roles, cells):
         cell = tidy(cell)
         if role.startswith(("baseline", "target")):
-            v = parse_value(cell, P)
-            row[role] = v if v is not None else ({"value": None, "value_max": None, "comparator": "",
-                                                  "approximate": False, "qualitative": cell or None,
-                                                  "raw": cell} if cell else None)
+            row[role] = _observation(cell, P) if cell else None
         elif role == "nature":
             row["nature"] = nature_of(cell, P) or (cell or None)
         elif role in ("category", "domain"):
