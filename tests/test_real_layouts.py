@@ -298,3 +298,8 @@ def test_bare_year_columns_read_against_the_plan_period(years, expect):
             "护理型床位占比\t%\t4.6\t6.1\t约束性\n")
     (_, _, _, baseline, targets, _), = indicators(parse(text))
     assert (baseline, [(y, v) for y, v, _ in targets]) == expect
+
+
+def test_a_unit_with_parentheses_of_its_own_in_a_tab_row():
+    text = "一、主要目标\n表1 主要指标\n指标\t单位\t2020年\t2025年\t属性\n景观道路建设\t条（段）\t40\t52\t预期性\n"
+    assert [(n, u) for _, n, u, *_ in indicators(parse(text))] == [("景观道路建设", "条（段）")]

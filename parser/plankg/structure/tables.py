@@ -613,7 +613,7 @@ def _cell_fits(role: str, tok: str, P: Structure, row: dict) -> bool:
         return True
     if role == "unit":
         if (re.match(r"^[^\d\s]{1,6}$", tok) or _RATE_UNIT.match(tok)) and not nature_of(tok, P):
-            row["unit"] = tok.strip("()（）")
+            row["unit"] = _unwrap(tok)
             return True
         return False
     if role in ("note", "departments"):
@@ -637,7 +637,7 @@ def _tab_row(cells: list[str], roles: list[str], P: Structure, warnings, line: L
         elif role in ("category", "domain"):
             row["category"] = cell or None
         elif role == "unit":
-            row["unit"] = cell.strip("()（）") or None
+            row["unit"] = _unwrap(cell) or None
         elif role == "name":
             row["name"] = cell
         else:
