@@ -58,7 +58,28 @@ def wait_until_listening(port: int, proc: subprocess.Popen, what: str,
     raise RuntimeError(f"{what} did not listen on port {port}")
 
 
-class OxigraphServer:
+class _ServerProcess:
+    """A server started in its own process group (see the module doc)."""
+
+    proc: subprocess.Popen | None = None
+    stop_wait = 30.0   # seconds a clean shutdown may take before SIGKILL
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or a pulled plug would stop it."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(self.stop_wait)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class OxigraphServer(_ServerProcess):
     """``oxigraph serve`` on a data directory, restartable on the same port and data."""
 
     def __init__(self, location: Path, *, union: bool):
@@ -89,19 +110,6 @@ class OxigraphServer:
         wait_until_listening(self.port, self.proc, "oxigraph serve")
         return self
 
-    def kill(self) -> None:
-        """SIGKILL, as a crash or a pulled plug would stop it."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 VIRTUOSO_INI = Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")
@@ -113,11 +121,12 @@ def virtuoso_binary() -> str | None:
     return exe if exe and VIRTUOSO_INI.is_file() else None
 
 
-class VirtuosoServer:
+class VirtuosoServer(_ServerProcess):
     """``virtuoso-t`` on a fresh database in ``directory`` (user ``dba``, password
     ``dba``: a new database's defaults). Its Graph Store endpoint needs digest auth."""
 
     USER = PASSWORD = "dba"
+    stop_wait = 60.0   # it checkpoints its database on the way down
 
     def __init__(self, directory: Path):
         import re
@@ -153,15 +162,3 @@ class VirtuosoServer:
         wait_until_listening(self.port, self.proc, "virtuoso-t", limit=120)
         return self
 
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.kill()
