@@ -373,6 +373,7 @@ def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
         gaps = [True] * (len(cells) - 1)
     hint = sum(gaps) < 0.6 * len(gaps)
     fit_cache: dict = {}
+    aligned: dict[tuple[int, int], tuple[float, list[int]]] = {}
     N = len(cells)
     index_col = next((k for k, c in enumerate(cols) if c.role == "index"), None)
     # states[e]: {number of the last row's 序号 (0 before the first): (cost, start, state at start)}
@@ -385,7 +386,7 @@ def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
         for s in range(max(0, e - n_cols), e):
             if not states[s]:
                 continue
-            cost, where = _align(cells[s:e], cols, P, s == 0, fit_cache)
+            cost, where = aligned[s, e] = _align(cells[s:e], cols, P, s == 0, fit_cache)
             if cost == INF:
                 continue
             cost += 0.2                     # per row: prefer fuller rows
@@ -422,7 +423,7 @@ def align_rows(lines: list[Line], j: int, cols: list[GridColumn], P: Structure,
     spans.reverse()
     rows: list[GridRow] = []
     for s, e in spans:
-        cost, where = _align(cells[s:e], cols, P, s == 0, fit_cache)
+        cost, where = aligned[s, e]      # as the cut was scored
         row = GridRow(lines=cells[s:e], cost=cost)
         for cell, c in zip(cells[s:e], where):
             row.cells[cols[c].key] = cell
