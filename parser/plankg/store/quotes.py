@@ -85,6 +85,20 @@ def spans(store: Any, node_iris: Iterable[str]) -> dict[str, tuple[str, int, int
     return out
 
 
+def plan_spans(store: Any, plan_iri: str) -> dict[str, tuple[int, int]]:
+    """``node IRI → (start, end)`` for every node of one plan that has a span."""
+    raw = _raw(store)
+    g = pyoxigraph.NamedNode(plan_iri)
+    starts = {q.subject.value: int(q.object.value) for q in raw.quads_for_pattern(
+        None, pyoxigraph.NamedNode(PK_NS + "start"), None, g)}
+    out: dict[str, tuple[int, int]] = {}
+    for q in raw.quads_for_pattern(None, pyoxigraph.NamedNode(PK_NS + "end"), None, g):
+        n = q.subject.value
+        if n in starts:
+            out[n] = (starts[n], int(q.object.value))
+    return out
+
+
 def source_text(store: Any, plan_iri: str) -> str | None:
     """The decoded source text of a plan (``{plan}/source pk:sourceText``), or None."""
     raw = _raw(store)
