@@ -230,3 +230,42 @@ def test_another_build_key_means_a_full_build(tmp_path, monkeypatch):
         assert build.changed_files([str(FIX / "a_hunan_fullwidth.txt")], st.raw) == []
         monkeypatch.setattr(build, "build_key", lambda: "another")
         assert build.changed_files([str(FIX / "a_hunan_fullwidth.txt")], st.raw) is None
+
+
+def _open_files_under(directory: Path) -> list[str]:
+    """Files under ``directory`` this process holds open (from /proc/self/fd)."""
+    fd_dir = Path("/proc/self/fd")
+    found = []
+    for fd in fd_dir.iterdir():
+        try:
+            target = Path(fd.readlink())
+        except OSError:
+            continue
+        if target.is_relative_to(directory):
+            found.append(str(target))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc to list open files")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_staging_store_is_closed_before_it_is_swapped_in(tmp_path, monkeypatch, jobs):
+    """A staging store still open at the swap goes on writing by path: a compaction's
+    new table file lands in the old directory (removed next) while the manifest, open
+    by descriptor, lists it in the new one; the next load then fails on
+    "No such file ... .sst"."""
+    import plankg.store.build as build
+
+    swap = build._swap
+    open_at_swap: list[list[str]] = []
+
+    def checking_swap(staging, store_path):
+        open_at_swap.append(_open_files_under(tmp_path))
+        swap(staging, store_path)
+
+    monkeypatch.setattr(build, "_swap", checking_swap)
+    store = tmp_path / "store"
+    for _ in range(2):  # a first build, then one that keeps the old store's graphs
+        _loaded, errors = build_store([FIX / "a_hunan_fullwidth.txt"], store, jobs=jobs, full=True)
+        assert errors == []
+    assert open_at_swap == [[], []]
+    assert _open_files_under(tmp_path) == []

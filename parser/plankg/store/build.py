@@ -394,10 +394,14 @@ class _Writer:
                 self.pending.pop(0).result()
 
     def close(self) -> None:
-        """Stop writing (after a failure): wait for loads in flight, drop the rest."""
+        """Stop writing: wait for loads in flight, drop the rest, and let go of the
+        store, so that dropping the caller's reference closes it (a store left open
+        here goes on compacting in the background after the rename, deleting table
+        files under the next writer of the directory)."""
         self.batch.clear()
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+        self.store = None
 
 
 def _exchange(a: Path, b: Path) -> bool:
