@@ -138,3 +138,54 @@ def test_topics_come_from_the_spacy_pipeline():
     assert any(label == "托育" and "托位" in text for text, label in labels)
     tokens = [t.text for t in doc]
     assert "".join(tokens) == "每千人口3岁以下婴幼儿托位数"
+
+
+def _names_and_texts() -> list[str]:
+    """Every project, indicator and service-item name and text of the corpus and the
+    fixtures: what the linker reads."""
+    from pathlib import Path
+
+    from conftest import corpus_files
+    from plankg.pipeline import parse_file
+
+    fixtures = Path(__file__).parent / "fixtures"
+    texts: set[str] = set()
+    for path in [*corpus_files(), *sorted(fixtures.glob("*.txt"))]:
+        plan = parse_file(path, semantic=False)
+        for node in plan.root.walk():
+            if node.kind in (Kind.PROJECT, Kind.INDICATOR, Kind.SERVICE_ITEM):
+                texts.add(node.title or "")
+                texts.add(node.text or "")
+    texts.discard("")
+    return sorted(texts)
+
+
+def test_the_parse_reads_what_the_spacy_pipeline_gives():
+    """terms_of (jieba and regexes, what the parse uses) and the spaCy Docs of
+    analyse agree on every name and text the linker reads: words, one-token domain
+    spans and topic spans."""
+    from plankg.semantic.nlp import analyse, terms_of
+
+    texts = _names_and_texts()
+    assert len(texts) > 200
+    for text in texts:
+        doc = analyse(text)
+        got = terms_of(text)
+        assert got.words == tuple(t.text for t in doc if not t.is_space), text
+        assert got.domain_words == {sp.text for sp in doc.spans["domain"] if len(sp) == 1}, text
+        assert got.topics == tuple(sp.label_ for sp in doc.spans["topic"]), text
+
+
+def test_the_parse_does_not_load_spacy():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import corpus_files
+
+    code = ("import sys; from plankg.pipeline import parse_file; "
+            f"parse_file({str(corpus_files()[0])!r}); "
+            "print('spacy' in sys.modules, 'jieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).parent)
+    assert out.stdout.split() == ["False", "True"]

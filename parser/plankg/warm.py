@@ -1,7 +1,8 @@
 """Imported once by the worker server (see :mod:`plankg.store.workers`): load what every
 parsing process needs and what does not depend on plankg's own data files — the
-modules, spaCy with its Chinese language class, jieba with its prefix dictionary — so
-that every worker forked from the server starts warm.
+modules and jieba with its prefix dictionary — so that every worker forked from the
+server starts warm. spaCy is not among them: the parse does not use it
+(:func:`plankg.semantic.nlp.terms_of`).
 
 plankg's data files (heading patterns, lexicons, topics, the jieba user dictionary,
 ``ontology/domains.ttl``) are deliberately *not* loaded here: a server lives as long
@@ -21,7 +22,6 @@ def warm() -> bool:
     """Load the data-independent part of the parse pipeline; True when all of it loaded."""
     try:
         import jieba
-        import spacy
 
         from plankg import pipeline  # noqa: F401
         from plankg.graph import rdf  # noqa: F401
@@ -30,7 +30,6 @@ def warm() -> bool:
         from plankg.structure import columns, keytasks, tables  # noqa: F401
 
         nlp._load_cached_dictionary(jieba)   # jieba's own dictionary, not plankg's
-        spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         return True
     except Exception:  # noqa: BLE001 - see the module doc
         return False

@@ -62,33 +62,32 @@ def _keep(w: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _analysis(text: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
-    """``(terms, topics)`` of ``text`` from the shared spaCy pipeline (:func:`plankg.semantic.nlp.get_nlp`).
+    """``(terms, topics)`` of ``text`` (:func:`plankg.semantic.nlp.terms_of`).
 
-    Terms are (term, weight): the Doc's tokens (jieba's words) count 1, the extra
-    parts that jieba's search mode adds (托位 of 婴幼儿托位) :data:`PART_WEIGHT`, so a
-    long compound does not outweigh the rest of the name; a token the ``domain_terms``
-    ruler marks, or a part that is a domain signal term, :data:`SIGNAL_WEIGHT` times
-    as much.
-    Topics are (``#topic``, factor) for each span of the ``topic_terms`` ruler, plus,
-    for an outcome topic, the services that serve it at :data:`RELATED_WEIGHT`.
+    Terms are (term, weight): jieba's words count 1, the extra parts that jieba's
+    search mode adds (托位 of 婴幼儿托位) :data:`PART_WEIGHT`, so a long compound does
+    not outweigh the rest of the name; a word that is a whole service-domain term, or
+    a part that is a domain signal term, :data:`SIGNAL_WEIGHT` times as much.
+    Topics are (``#topic``, factor) for each topic term found, plus, for an outcome
+    topic, the services that serve it at :data:`RELATED_WEIGHT`.
     Cached: indicator and item names recur across plans.
     """
-    from .nlp import analyse, search_parts
+    from .nlp import search_parts, terms_of
 
-    doc = analyse(text)
-    words = [t.text for t in doc]
-    # a token the domain ruler marks (托位, 全民健身) is the vocabulary indicators and
+    found = terms_of(text)
+    words = list(found.words)
+    # a word that is a domain term (托位, 全民健身) is the vocabulary indicators and
     # items are named in; so is a search-mode part that is a signal term
-    signal = {sp.text for sp in doc.spans.get("domain", ()) if len(sp) == 1}
+    signal = found.domain_words
     signal_terms = _signal_terms()
     terms = [(w, SIGNAL_WEIGHT if w in signal else 1.0) for w in words if _keep(w)]
     terms += [(w, PART_WEIGHT * (SIGNAL_WEIGHT if w in signal_terms else 1.0))
               for w in search_parts(words) if _keep(w)]
     related = datafiles.topics().related
     topics: list[tuple[str, float]] = []
-    for sp in doc.spans.get("topic", ()):
-        topics.append((TOPIC_PREFIX + sp.label_, 1.0))
-        topics += [(TOPIC_PREFIX + r, RELATED_WEIGHT) for r in related.get(sp.label_, ())]
+    for topic in found.topics:
+        topics.append((TOPIC_PREFIX + topic, 1.0))
+        topics += [(TOPIC_PREFIX + r, RELATED_WEIGHT) for r in related.get(topic, ())]
     return tuple(terms), tuple(topics)
 
 

@@ -7,31 +7,36 @@ calls it) stays cheap.
 * :func:`jieba_module` — the global ``jieba`` module with ``data/userdict.txt`` loaded
   (validated by :mod:`plankg.semantic.datafiles` first; jieba's own logging is silenced).
 * :func:`search_parts` — the extra parts jieba's search mode adds to words already cut.
-* :func:`analyse` — a text through the pipeline below.
-* :func:`get_nlp` — ``spacy.blank("zh")`` with the jieba segmenter (which uses the same
-  global jieba, hence the same user dictionary) and two components whose patterns
-  are data:
+* :func:`terms_of` — what the linker reads of a text: jieba's words, the words that
+  are whole service-domain terms, and the topics of ``data/topics.tsv`` mentioned.
+  jieba and regexes only: the parse never loads spaCy (its import alone costs a
+  parsing process half a second, longer than parsing forty plans' links).
+* :func:`get_nlp` / :func:`analyse` — the same analysis as a spaCy ``Doc``, for users
+  who work with spaCy (notebooks, :func:`plankg.semantic.quantities.quantity_doc`):
+  ``spacy.blank("zh")`` with the jieba segmenter (which uses the same global jieba,
+  hence the same user dictionary) and two components whose patterns are data:
 
   - ``domain_terms``, a span ruler, writes ``doc.spans["domain"]``: one phrase pattern per signal
     term and label of the nine service domains in ``ontology/domains.ttl``, labelled
     with the domain's prefLabel (whole jieba tokens only);
   - ``topic_terms`` (a plankg component) writes ``doc.spans["topic"]``: each term of
-    ``data/topics.tsv`` found in the text, as a span expanded to token boundaries and
-    labelled with its topic (a term is often inside a token or across two, where
-    phrase patterns miss it).
+    ``data/topics.tsv`` found in the text (:func:`topic_matches`), as a span expanded
+    to token boundaries and labelled with its topic (a term is often inside a token
+    or across two, where phrase patterns miss it).
 
-  The linker (:mod:`plankg.semantic.links`) takes its words, topics and signal terms
-  from these Docs. The domain classifier of the semantic layer uses a character regex
-  over the same domain vocabulary (it reads long texts, which are not segmented).
-  When ``domains.ttl`` cannot be read the pipeline has no domain ruler.
+  :func:`terms_of` gives exactly what these Docs give (the suite checks it on every
+  name of the corpus). The domain classifier of the semantic layer uses a character
+  regex over the same domain vocabulary (it reads long texts, which are not segmented).
+  When ``domains.ttl`` cannot be read there are no domain terms.
 """
 from __future__ import annotations
 
 import io
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from . import datafiles
 
@@ -145,16 +150,10 @@ def _register_topic_component() -> None:
 
     @Language.factory("plankg_topic_terms")
     def make_topic_terms(nlp: "Language", name: str):
-        vocab = datafiles.topics()
-        rx = re.compile("|".join(re.escape(t) for t in
-                                 sorted(vocab.term_topic, key=len, reverse=True)))
-        term_topic = vocab.term_topic
-
         def topic_terms(doc: "Doc") -> "Doc":
             spans = []
-            for m in rx.finditer(doc.text):
-                span = doc.char_span(m.start(), m.end(), label=term_topic[m.group()],
-                                     alignment_mode="expand")
+            for start, end, topic in topic_matches(doc.text):
+                span = doc.char_span(start, end, label=topic, alignment_mode="expand")
                 if span is not None:
                     spans.append(span)
             doc.spans["topic"] = spans
@@ -166,3 +165,68 @@ def _register_topic_component() -> None:
 def analyse(text: str) -> "Doc":
     """``text`` through the shared pipeline (see :func:`get_nlp`)."""
     return get_nlp()(text)
+
+
+@lru_cache(maxsize=None)
+def _topic_regex() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    vocab = datafiles.topics()
+    terms = sorted(vocab.term_topic, key=len, reverse=True)  # longest first
+    rx = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
+    return rx, vocab.term_topic
+
+
+def topic_matches(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, topic)`` of each term of ``data/topics.tsv`` in ``text``, left to
+    right, the longest term where several start at one place.
+
+    >>> [t for _s, _e, t in topic_matches("每千人口3岁以下婴幼儿托位数")]
+    ['托育']
+    """
+    rx, term_topic = _topic_regex()
+    if rx is None:
+        return
+    for m in rx.finditer(text):
+        yield m.start(), m.end(), term_topic[m.group()]
+
+
+@lru_cache(maxsize=None)
+def _domain_words() -> frozenset[str]:
+    """The labels and signal terms of the service domains that jieba cuts as one word:
+    the ones the spaCy ``domain_terms`` ruler can match as a one-token span (its phrase
+    patterns are cut by the same jieba)."""
+    from plankg.errors import DataFileError
+    from . import domains
+
+    try:
+        doms = domains.load_domains()
+    except DataFileError:
+        return frozenset()
+    jieba = jieba_module()
+    terms = {t for d in doms for t in (d.label, *d.alt_labels, *d.signal_terms)}
+    return frozenset(t for t in terms if list(jieba.cut(t)) == [t])
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the linker reads of a short text (see :func:`terms_of`)."""
+
+    words: tuple[str, ...]
+    """jieba's words, whitespace dropped (the tokens of :func:`analyse`, but runs of
+    whitespace)."""
+    domain_words: frozenset[str]
+    """The words that are a whole service-domain term (托位, 全民健身)."""
+    topics: tuple[str, ...]
+    """The topic of each topic term found, in text order."""
+
+
+def terms_of(text: str) -> Terms:
+    """``text``'s words, domain words and topics, with jieba and regexes only.
+
+    >>> t = terms_of("每千人口3岁以下婴幼儿托位数")
+    >>> "".join(t.words), t.topics
+    ('每千人口3岁以下婴幼儿托位数', ('托育',))
+    """
+    words = tuple(w for w in jieba_module().cut(text) if w and not w.isspace())
+    domain = _domain_words()
+    return Terms(words=words, domain_words=frozenset(w for w in words if w in domain),
+                 topics=tuple(t for _s, _e, t in topic_matches(text)))
