@@ -180,7 +180,7 @@ def topic_matches(text: str) -> Iterator[tuple[int, int, str]]:
     right, the longest term where several start at one place.
 
     >>> [t for _s, _e, t in topic_matches("每千人口3岁以下婴幼儿托位数")]
-    ['托育']
+    ['婴幼儿', '婴幼儿', '托育']
     """
     rx, term_topic = _topic_regex()
     if rx is None:
@@ -224,7 +224,7 @@ def terms_of(text: str) -> Terms:
 
     >>> t = terms_of("每千人口3岁以下婴幼儿托位数")
     >>> "".join(t.words), t.topics
-    ('每千人口3岁以下婴幼儿托位数', ('托育',))
+    ('每千人口3岁以下婴幼儿托位数', ('婴幼儿', '婴幼儿', '托育'))
     """
     words = tuple(w for w in jieba_module().cut(text) if w and not w.isspace())
     domain = _domain_words()
