@@ -83,7 +83,7 @@ def test_text_comes_back_from_the_graph_alone(plan):
     rows = list(g.query(f"""
         PREFIX pk: <{vocab.PK_NS}> PREFIX dcterms: <{vocab.DCTERMS}>
         SELECT ?n ?cls ?title ?text WHERE {{ GRAPH ?g {{
-          ?n a ?cls ; pk:plan ?p . OPTIONAL {{ ?n dcterms:title ?title }}
+          ?n a ?cls ; pk:order ?order . OPTIONAL {{ ?n dcterms:title ?title }}
           OPTIONAL {{ ?n pk:text ?text }} }} }}"""))
     got = quotes(g, [r["n"].value for r in rows])
     assert len(got) == len(rows)

@@ -167,7 +167,7 @@ def _rows(store, graph: str, sparql: str) -> list[dict[str, str]]:
 
 _NODES = """
 SELECT ?n ?cls ?title ?number ?order ?parent ?text WHERE { GRAPH $G {
-  ?n pk:plan $G ; a ?c ; pk:order ?order .
+  ?n a ?c ; pk:order ?order .
   FILTER(STRSTARTS(STR(?c), "https://w3id.org/plankg/ontology#"))
   BIND(STRAFTER(STR(?c), "#") AS ?cls)
   OPTIONAL { ?n dcterms:title ?title }
@@ -178,7 +178,7 @@ SELECT ?n ?cls ?title ?number ?order ?parent ?text WHERE { GRAPH $G {
 
 _TEXTS = """
 SELECT ?t WHERE { GRAPH $G {
-  ?n pk:plan $G ; pk:order ?order . { ?n dcterms:title ?t } UNION { ?n pk:text ?t }
+  ?n pk:order ?order . { ?n dcterms:title ?t } UNION { ?n pk:text ?t }
 } } ORDER BY ?order"""
 
 _INDICATORS = """

@@ -81,7 +81,7 @@ def _lit(value: str, datatype: str | None = None) -> str:
 
 
 class _Terms:
-    """``T.plan`` → ``"<…ontology#plan>"`` for every plankg term (unknown names fail)."""
+    """``T.order`` → ``"<…ontology#order>"`` for every plankg term (unknown names fail)."""
 
     def __getattr__(self, name: str) -> str:
         t = f"<{vocab.PK.iri(name)}>"
@@ -496,7 +496,7 @@ class _Builder:
                 self.add(s, T.number, _lit(number))
         self.integer(s, T.order, self.order)
         self.add(s, DCT_IS_PART_OF, _iri(parent_iri))
-        self.add(s, T.plan, self.plan_node)
+        # no pk:plan: the node's named graph is its plan (and dcterms:isPartOf+ reaches it)
         if "style" in a and _USUAL_STYLE.get(node.kind) != a["style"]:
             self.lit(s, T.style, a["style"])  # only an unusual numbering style
         # no pk:level: a heading's depth is its count of Division ancestors (dcterms:isPartOf)

@@ -17,8 +17,8 @@ store yields them, one named graph at a time, never the whole store in memory):
 * ``trig`` / ``nquads`` — ``plankg.trig`` / ``plankg.nq``, the named graphs as they are.
 
 The contract queries are reused as they are: ``?plan`` and ``(?X AS ?iri)`` are added
-to their projection, where ``?X`` is the subject of their first ``?X [a pk:Kind ;]
-pk:plan ?plan`` pattern (or :data:`SUBJECT`'s override).
+to their projection, where ``?X`` is the subject of the first ``?X a pk:Kind`` pattern
+in their ``GRAPH ?plan`` block (or :data:`SUBJECT`'s override).
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ CONTEXT_FILE = "context.jsonld"
 CONTEXT_URL = "https://w3id.org/plankg/context.jsonld"
 _SELECT = re.compile(r"(SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?)(.*?)(\s+WHERE\s*\{)", re.S | re.I)
 # the row's node: the first typed subject inside the plan's graph (?c a pk:Chapter …)
-_SUBJECT = re.compile(r"GRAPH\s+\?plan\s*\{\s*\?(\w+)\s+a\s+pk:\w+|\?(\w+)\s+(?:a\s+\S+\s*;\s*)?pk:plan\s+\?plan\b")
+_SUBJECT = re.compile(r"GRAPH\s+\?plan\s*\{\s*\?(\w+)\s+a\s+pk:\w+")
 
 
 # --- the queries ---------------------------------------------------------------------
@@ -88,7 +88,7 @@ def kind_query(kind: str) -> str:
         s = _SUBJECT.search(body)
         if not s:
             raise PlanKGError.make("E701", path=str(f), reason="cannot tell what a row is about")
-        subject = s.group(1) or s.group(2)
+        subject = s.group(1)
     projected = set(re.findall(r"\?(\w+)", re.sub(r"\(.*?\)", "", m.group(2))))
     extra = ("" if "plan" in projected else " ?plan") + f" (?{subject} AS ?iri)"
     return body[:m.end(2)] + extra + body[m.end(2):]
