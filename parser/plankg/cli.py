@@ -508,8 +508,8 @@ def diff_command(old: str, new: str, store: Path | None, fmt: str,
     OLD and NEW are plan files or plan ids in the store. Chapters, sections, key
     tasks, 专栏, projects, indicators and service items are aligned by content: rows
     say what was added, removed, renamed or changed (one row a field; csv columns
-    kind,change,old,new,field,oldValue,newValue). A reformatted copy of a plan gives
-    only `plan` rows (its source file).
+    kind,change,old,new,field,oldValue,newValue). A reformatted copy of a plan (other
+    line wraps, punctuation, HTML instead of text) gives no row.
     """
     from plankg.diff.align import diff, format_rows
     from plankg.diff.facts import load

@@ -24,7 +24,8 @@ comparator and nature; a project's quantities (paired the same way inside the pr
 equal ones first, then by unit, then in order; ``quantity`` rows name the project);
 the departments of a key task or project (``responsibility`` rows: the task's name,
 ``field`` the role, the department as the value). The plan itself gives ``plan`` rows
-for its title, region, period, level and source file.
+for its title, region, period and level (not its source file or format: a reformatted
+copy of a plan has an empty diff).
 
 >>> old = [_item("a", "section", "提升优生优育服务水平"), _item("b", "section", "加强基层服务")]
 >>> new = [_item("c", "section", "全面提升优生优育服务水平"), _item("d", "section", "加强基层服务")]
@@ -46,7 +47,9 @@ ITEM_KINDS = ("chapter", "section", "column", "measure", "project", "indicator",
               "service_item")
 INDICATOR_FIELDS = ("unit", "baseline", "baselineYear", "target", "targetYear",
                     "comparator", "nature")
-PLAN_FIELDS = ("title", "region", "periodStart", "periodEnd", "level", "source", "format")
+# not the source file or its format: a copy of the plan in another file or format says the
+# same (the table and JSON outputs name both files)
+PLAN_FIELDS = ("title", "region", "periodStart", "periodEnd", "level")
 QUANTITY_FIELDS = ("value", "unit", "comparator", "scope")
 
 RENAME_MIN = 0.6      # least similarity score for a rename
