@@ -2,9 +2,10 @@
 
 Inputs are the sample corpus (``corpus/``), the real development plans in
 ``../shared/corpus/real/`` when present (read in place, never copied here), and every
-file under ``tests/fixtures/`` whatever its type (plain text, GB18030, HTML, and the
-PDF/DOCX/OFD files as readers for them arrive). Each example takes one input and
-either
+file under ``tests/fixtures/`` whatever its type (plain text, GB18030, HTML), and a PDF
+(ruled and unruled tables), a Word document and an OFD package of one plan, made by
+``docmaker`` when the module loads (the binary formats are generated, never checked
+in). Each example takes one input and either
 
 * mutates its *text* (deletions, insertions of plan-like and odd code points —
   controls, combining marks, private use, noncharacters, astral characters —
@@ -76,7 +77,25 @@ def sources() -> list[Path]:
         out += sorted(real.glob("*.txt"))
     out += sorted(p for p in FIXTURES.rglob("*") if p.is_file()
                   and not p.name.endswith((".expected.json", ".md")))
-    return out
+    return out + binary_sources()
+
+
+def binary_sources() -> list[Path]:
+    """The plan of ``docmaker`` as PDF (ruled and unruled), DOCX and OFD, written once
+    into a temporary directory removed when the interpreter exits."""
+    import atexit
+    import shutil
+    import tempfile
+
+    import docmaker
+
+    d = Path(tempfile.mkdtemp(prefix="plankg-fuzz-"))
+    atexit.register(shutil.rmtree, d, True)
+    made = {"plan.pdf": docmaker.as_pdf(), "unruled.pdf": docmaker.as_pdf(ruled=False),
+            "plan.docx": docmaker.as_docx(), "plan.ofd": docmaker.as_ofd()}
+    for name, data in made.items():
+        (d / name).write_bytes(data)
+    return [d / name for name in made]
 
 
 SOURCES = sources()
@@ -231,3 +250,4 @@ def test_every_fixture_type_is_a_fuzz_source():
                 and not p.name.endswith((".expected.json", ".md"))}
     assert suffixes <= {p.suffix for p in SOURCES}
     assert {".txt", ".html"} <= suffixes
+    assert {".pdf", ".docx", ".ofd"} <= {p.suffix for p in SOURCES}  # every reader is fuzzed
