@@ -277,3 +277,25 @@ def test_title_line_over_a_table_without_caption(tmp_path):
     assert table.title == "洛阳市“十四五”公共服务主要指标" and len(table.children) == 1
     assert not plan.root.find(Kind.UNKNOWN)
     assert plan.source_text[table.span[0]:].startswith("洛阳市“十四五”公共服务主要指标")
+
+
+def test_circled_numbers_as_the_level_below_1(tmp_path):
+    """① … ⑳ number the level below （1） and the projects of some 专栏 (invented figures)."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 重点任务", "第一节 幼有所育", "（一）加强托育服务", "1.托育机构建设",
+        "（1）社区托育",
+        "①普惠托育点", "加快建设普惠托育点。到2025年，新增托位1300个。",
+        "②家庭托育", "规范发展家庭托育点。",
+        "③推进托育人才培养。支持院校开设托育相关专业。",
+        "专栏1 托育服务重点工程",
+        "①普惠托育扩容工程：新增普惠托位2600个。",
+        "②托育人才培养工程：培训托育从业人员4000人次。",
+        "第二节 学有所教", "推进学前教育普及。新增幼儿园学位5万个。", ""]))
+    subs = [(s.number, s.title, s.attrs["style"]) for s in plan.root.find(Kind.SUBSECTION)]
+    assert ("1", "普惠托育点", "①") in subs and ("2", "家庭托育", "①") in subs
+    circled = [s for s in plan.root.find(Kind.SUBSECTION) if s.attrs["style"] == "①"]
+    assert [k.title for k in circled[0].find(Kind.KEY_TASK)] == ["加快建设普惠托育点"]
+    assert "推进托育人才培养" in [k.title for k in plan.root.find(Kind.KEY_TASK)]
+    projects = plan.root.find(Kind.PROJECT)
+    assert [(p.number, p.title) for p in projects] == [("1", "普惠托育扩容工程"), ("2", "托育人才培养工程")]
+    assert [s.title for s in plan.root.find(Kind.SECTION)] == ["幼有所育", "学有所教"]

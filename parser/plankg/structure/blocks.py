@@ -28,9 +28,9 @@ from .lines import (CLAUSE, LEAD_START, Layout, Line, ends_sentence, heading_of,
                     split_lines)
 
 _TITLE_WORDS = re.compile(r"(?:规划|纲要|方案|计划|意见|清单)(?:[(（][^()（）]*[)）])?$")
-_MAYBE_HEADING = re.compile(r"[第零〇一二三四五六七八九十百两(（\d]")
+_MAYBE_HEADING = re.compile(r"[第零〇一二三四五六七八九十百两(（\d①-⑳]")
 _MAYBE_HEADER = re.compile(r"指标|项目|领域|类别|序号|属性|性质|单位|服务内容")
-_NUMBERED_START = re.compile(r"^(?:\d{1,2}\s*[.、](?!\d)|[(（]\d{1,2}[)）])\s*[\u4e00-\u9fff]")
+_NUMBERED_START = re.compile(r"^(?:\d{1,2}\s*[.、](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*[\u4e00-\u9fff]")
 _TOC_ENTRY = re.compile(r"(?:[.．·…。]{3,}|…{1,}|\s)\s*\d{1,3}\s*$")
 _TABLE_TITLE = re.compile(r"(?:指标|指标表|清单|一览表|目录|标准)(?:[(（][^()（）]*[)）])?$")
 _NOTE = re.compile(r"^[(（][^()（）]{2,80}[)）]。?$")

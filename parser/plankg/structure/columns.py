@@ -162,13 +162,15 @@ def _number_style(s: str) -> str:
     t = s.lstrip()
     if t[:1] in "(（":
         return "(1)"
+    if "①" <= t[:1] <= "⑳":
+        return "①"
     m = re.match(r"\d{1,2}\s*([.、．])?", t)
     return "1." if m and m.group(1) else "1"
 
 
 def _project_like(h: dict, expected: int) -> bool:
     """A "1." heading inside a 专栏 is a project line when its number is the expected one."""
-    return h["style"] in ("1.", "(1)") and h["number"] == expected
+    return h["style"] in ("1.", "(1)", "①") and h["number"] == expected
 
 
 def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] | None:
@@ -179,7 +181,7 @@ def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] |
         m = P.project.match(cells[0]) if len(cells) >= 2 else None
         if m and "\t" not in m.group("rest"):
             # "1.社区医院建设工程⇥建成社区医院25家…": the number leads the name cell
-            if int(m.group("num") or m.group("pnum")) != expected:
+            if _project_number(m) != expected:
                 return None
             return expected, tidy(m.group("rest")).rstrip("。"), tidy(" ".join(cells[1:]))
         if len(cells) >= 2 and not cells[0].isdigit() and len(cells[0]) <= P.max_name \
@@ -189,7 +191,7 @@ def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] |
     m = P.project.match(s)
     if not m:
         return None
-    num = int(m.group("num") or m.group("pnum"))
+    num = _project_number(m)
     if num != expected:
         return None
     rest = m.group("rest").strip()
@@ -199,6 +201,13 @@ def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] |
     if name is None:
         return None
     return num, name, desc
+
+
+def _project_number(m: re.Match) -> int:
+    """The number of a line matched by the ``project`` pattern: 3 for "3.", "(3)" or "③"."""
+    from .numerals import cn_to_int
+
+    return cn_to_int(m.group("num") or m.group("pnum") or m.group("cnum")) or 0
 
 
 def _split_name(rest: str, P: Structure) -> tuple[str | None, str]:

@@ -21,7 +21,7 @@ from typing import Any
 from .numerals import cn_to_int
 from .patterns import Structure
 
-_NUMBERED = re.compile(r"^(?:(?P<a>\d{1,2})\s*[.、](?!\d)|[(（]\s*(?P<b>\d{1,2})\s*[)）]|(?P<c>[一二三四五六七八九十]{1,3})是)\s*")
+_NUMBERED = re.compile(r"^(?:(?P<a>\d{1,2})\s*[.、](?!\d)|[(（]\s*(?P<b>\d{1,2})\s*[)）]|(?P<c>[一二三四五六七八九十]{1,3})是|(?P<d>[①-⑳]))\s*")
 
 
 def key_task(text: str, P: Structure) -> dict[str, Any] | None:
@@ -36,7 +36,7 @@ def key_task(text: str, P: Structure) -> dict[str, Any] | None:
     number = None
     m = _NUMBERED.match(t)
     if m:
-        number = m.group("a") or m.group("b") or str(cn_to_int(m.group("c")) or "")
+        number = m.group("a") or m.group("b") or str(cn_to_int(m.group("c") or m.group("d")) or "")
         t = t[m.end():]
     lead, sep, body = t.partition("。")
     lead = lead.strip()

@@ -4,6 +4,8 @@
 [4, 10, 12, 20, 23, 105, 2, 0, 12]
 >>> cn_to_int("十四五") is None
 True
+>>> cn_to_int("③"), cn_to_int("⑳")
+(3, 20)
 """
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ def cn_to_int(s: str) -> int | None:
     s = s.strip()
     if not s:
         return None
-    if s.isdigit():
+    if len(s) == 1 and "①" <= s <= "⑳":  # circled numbers (isdigit() is true of ① … ⑨)
+        return ord(s) - ord("①") + 1
+    if s.isdecimal():
         return int(s)
     total = 0
     section = 0
