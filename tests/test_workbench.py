@@ -565,3 +565,34 @@ def test_footnote_marks_do_not_split_a_concept():
     rows = [r for r in compare_indicators(st, indicator="人均体育场地面积").rows if r["name"]]
     assert {r["name"] for r in rows} == {"人均体育场地面积", "人均体育场地面积①"}
     assert len({r["concept"] for r in rows}) == 1
+
+
+def test_export_with_web_annotation_quotes_every_span(wb_store, tmp_path):
+    """--web-annotation adds, in each plan's graph, the oa: selectors of every span, and
+    each quote is the plan's text at the span (the compact form expanded, #12)."""
+    out = tmp_path / "wa"
+    r = run("export", "--store", str(wb_store), "--format", "nquads", "--web-annotation",
+            "-o", str(out))
+    assert r.exit_code == 0, r.output
+    g = pyoxigraph.Store()
+    g.load(path=str(out / "plankg.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    rows = list(g.query("""
+        PREFIX pk: <https://w3id.org/plankg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?plan ?node ?start ?end ?exact ?text WHERE { GRAPH ?plan {
+          ?node pk:start ?start ; pk:end ?end .
+          OPTIONAL { ?node prov:wasDerivedFrom ?sr . ?sr oa:hasSelector ?q , ?p .
+                     ?q a oa:TextQuoteSelector ; oa:exact ?exact .
+                     ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }
+          ?plan prov:wasDerivedFrom/pk:sourceText ?text } }"""))
+    assert len({r["plan"] for r in rows}) == len(PLAN_FILES) and len(rows) > 100
+    for r in rows:
+        s, e = int(r["start"].value), int(r["end"].value)
+        assert r["exact"] is not None, f"{r['node']} has no quote selector"
+        assert r["exact"].value == r["text"].value[s:e]
+    plain = run("export", "--store", str(wb_store), "--format", "nquads", "-o", str(tmp_path / "p"))
+    assert plain.exit_code == 0
+    assert "TextQuoteSelector" not in (tmp_path / "p" / "plankg.nq").read_text(encoding="utf-8")
+    bad = run("export", "--store", str(wb_store), "--format", "csv", "--web-annotation",
+              "-o", str(tmp_path / "c"))
+    assert bad.exit_code != 0 and "E705" in bad.output and "--web-annotation" in bad.output

@@ -664,14 +664,18 @@ def compare(store: Path | None, indicator: str | None, domain: str | None,
               type=click.Path(file_okay=False, path_type=Path), help="Directory to write into.")
 @click.option("--excel", is_flag=True, help="csv: start each file with the UTF-8 byte-order "
               "mark Excel needs to show Chinese.")
+@click.option("--web-annotation", is_flag=True,
+              help="jsonld, trig, nquads: add each node's span as Web Annotation selectors "
+                   "with the quoted text (queries/export/web_annotation.rq).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @_errors_to_click
 def export(store: Path | None, plans: tuple[str, ...], fmt: str, out_dir: Path, excel: bool,
-           quiet: bool) -> None:
+           quiet: bool, web_annotation: bool) -> None:
     """Write the store (or some plans) as files: one KIND.csv per kind, JSON, JSON-LD, TriG, N-Quads."""
     from plankg.workbench.export import export_store
 
-    written = export_store(store, out_dir, fmt, plans=plans, excel=excel, quiet=quiet)
+    written = export_store(store, out_dir, fmt, plans=plans, excel=excel, quiet=quiet,
+                           web_annotation=web_annotation)
     click.echo(f"{len(written)} file(s) written to {out_dir}", err=True)
 
 

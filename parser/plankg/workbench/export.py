@@ -16,6 +16,13 @@ store yields them, one named graph at a time, never the whole store in memory):
   inside it.
 * ``trig`` / ``nquads`` — ``plankg.trig`` / ``plankg.nq``, the named graphs as they are.
 
+With ``web_annotation=True`` (``--web-annotation``) the RDF formats also carry each
+node's span in the Web Annotation form (``prov:wasDerivedFrom`` an
+``oa:SpecificResource`` with an ``oa:TextPositionSelector`` and an
+``oa:TextQuoteSelector`` holding the quoted text), built by
+``queries/export/web_annotation.rq`` one plan graph at a time, for tools that expect
+Web Annotation rather than plankg's compact ``pk:start``/``pk:end``.
+
 The contract queries are reused as they are: ``?plan`` and ``(?X AS ?iri)`` are added
 to their projection, where ``?X`` is the subject of the first ``?X a pk:Kind`` pattern
 in their ``GRAPH ?plan`` block (or :data:`SUBJECT`'s override).
@@ -205,7 +212,20 @@ def _quads(store: Any, graph: str):
     return store.raw.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))
 
 
-def _rdf_dump(store: Any, out: Path, fmt: str, plans: set[str] | None, step) -> list[Path]:
+def _graph_quads(store: Any, graph: str, web_annotation: bool):
+    """``graph``'s quads, and with ``web_annotation`` the Web Annotation form of its spans
+    (``queries/export/web_annotation.rq``) for tools that expect ``oa:`` selectors."""
+    yield from _quads(store, graph)
+    if web_annotation:
+        from plankg.graph.vocab import ONTOLOGY_GRAPH
+        from plankg.store.quotes import web_annotation_quads
+
+        if graph != ONTOLOGY_GRAPH:
+            yield from web_annotation_quads(store, [graph])
+
+
+def _rdf_dump(store: Any, out: Path, fmt: str, plans: set[str] | None, step,
+              web_annotation: bool = False) -> list[Path]:
     import pyoxigraph
 
     from plankg.graph.vocab import PREFIXES
@@ -215,7 +235,7 @@ def _rdf_dump(store: Any, out: Path, fmt: str, plans: set[str] | None, step) -> 
 
     def every_quad():
         for g in _graphs(store, plans):
-            yield from _quads(store, g)
+            yield from _graph_quads(store, g, web_annotation)
             step(label=f"export {g.rpartition('/')[2]}")
 
     with _open(path, "wb") as f:
@@ -319,7 +339,8 @@ class _Compactor:
         return [build(s) for s in order if s not in nested]
 
 
-def _jsonld(store: Any, out: Path, plans: set[str] | None, step) -> list[Path]:
+def _jsonld(store: Any, out: Path, plans: set[str] | None, step,
+            web_annotation: bool = False) -> list[Path]:
     from plankg.graph.vocab import ONTOLOGY_GRAPH
 
     context = load_context()
@@ -328,7 +349,7 @@ def _jsonld(store: Any, out: Path, plans: set[str] | None, step) -> list[Path]:
     for g in _graphs(store, plans):
         name = "ontology" if g == ONTOLOGY_GRAPH else re.sub(r"[^\w.-]", "_", g.rpartition("/plan/")[2]
                                                             or g.rpartition("/")[2])
-        doc = {"@context": context, "@id": g, "@graph": compactor.nodes(_quads(store, g))}
+        doc = {"@context": context, "@id": g, "@graph": compactor.nodes(_graph_quads(store, g, web_annotation))}
         path = out / f"{name}.jsonld"
         with _open(path, "w", encoding="utf-8") as f:
             json.dump(doc, f, ensure_ascii=False, indent=1)
@@ -339,7 +360,7 @@ def _jsonld(store: Any, out: Path, plans: set[str] | None, step) -> list[Path]:
 
 
 def export(store: Any, out: Path, fmt: str, *, plans: Iterable[str] = (), excel: bool = False,
-           quiet: bool = False) -> list[Path]:
+           quiet: bool = False, web_annotation: bool = False) -> list[Path]:
     """Write ``store`` (a :class:`plankg.store.embedded.Store`) into directory ``out``.
 
     Returns:
@@ -351,6 +372,9 @@ def export(store: Any, out: Path, fmt: str, *, plans: Iterable[str] = (), excel:
 
     if fmt not in FORMATS:
         raise PlanKGError.make("E705", reason=f"--format {fmt!r}; one of {', '.join(FORMATS)}")
+    if web_annotation and fmt in ("csv", "json"):
+        raise PlanKGError.make("E705", reason=f"--web-annotation is for the RDF formats "
+                                              f"(jsonld, trig, nquads), not {fmt}")
     wanted = _plan_iris(store, plans)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -361,8 +385,8 @@ def export(store: Any, out: Path, fmt: str, *, plans: Iterable[str] = (), excel:
         if fmt in ("csv", "json"):
             return _tabular(store, out, fmt, wanted, excel, step)
         if fmt == "jsonld":
-            return _jsonld(store, out, wanted, step)
-        return _rdf_dump(store, out, fmt, wanted, step)
+            return _jsonld(store, out, wanted, step, web_annotation)
+        return _rdf_dump(store, out, fmt, wanted, step, web_annotation)
 
 
 def export_store(store_path: str | os.PathLike | None, out: Path, fmt: str, **kw: Any) -> list[Path]:
