@@ -4,7 +4,8 @@ The plans themselves stay where they are (``../shared/corpus/real``, see its SOU
 the project holds only what was counted from them by hand, in
 ``tests/real/<plan>.expected.json`` (the same shape as the fixture expectations). Each
 kind is scored as F1 over its items, so the report says how far a change moves each
-plan; a kind below ``FLOOR`` fails.
+plan; a kind below ``FLOOR`` fails, and the indicators (names, values, natures) must
+all be found (the issue's acceptance: every indicator of these plans).
 
 Run ``python tests/test_real_plans.py`` for the table of counts and F1 per plan.
 """
@@ -29,6 +30,7 @@ from test_parse_fixtures import facts  # noqa: E402  (the one definition of a pl
 REAL = HERE.parents[1] / "shared" / "corpus" / "real"
 GOLDEN = sorted((HERE / "real").glob("*.expected.json"))
 FLOOR = 0.95
+EXACT = ("indicators", "indicator_values")  # every one found, nothing extra
 KINDS = ("chapters", "sections", "columns", "projects", "indicators", "indicator_values",
          "service_items")
 
@@ -81,6 +83,8 @@ def test_real_plan(golden):
     scores, got, want = score(golden)
     low = {k: round(v, 3) for k, v in scores.items() if v < FLOOR}
     assert not low, f"below {FLOOR}: {low}; parsed {got}, golden {want}"
+    short = {k: round(scores[k], 3) for k in EXACT if scores[k] < 1.0}
+    assert not short, f"not every indicator: {short}; parsed {got}, golden {want}"
 
 
 def _no_blank_lines(t: str) -> str:
