@@ -87,7 +87,8 @@ def consume(lines: list[Line], i: int, layout: Layout, P: Structure,
             expected = pnum + 1
             j += 1
             if not inline_desc and "\t" not in s and j < n:
-                j = _join_wrapped_name(current, lines[j], j, P)
+                j = _join_wrapped_name(current, lines[j], j, P,
+                                       [c.title for c in col.children[:-1]])
             continue
         if current is not None and _ends_column(current, desc, line, layout):
             break
@@ -127,22 +128,34 @@ def _declared_count(title: str) -> int | None:
     return cn_to_int(m.group("n")) if m else None
 
 
-def _join_wrapped_name(project: Node, nxt: Line, j: int, P: Structure) -> int:
+def _join_wrapped_name(project: Node, nxt: Line, j: int, P: Structure,
+                       siblings: list[str] = ()) -> int:
     """``1 妇幼健康提升`` ⏎ ``工程 …``: a name the PDF wrapped ends on the next line.
 
-    Joined only when the name does not yet end like a project name (工程, 计划 …) and a
-    few characters at the start of the next line make it end so (``columns.wrap_suffixes``); the rest of that line
-    opens the description. Returns the index of the next line to read.
+    Joined only when the name does not yet end like a project name and a few characters
+    at the start of the next line make it end so: like the lexicon's project names
+    (``columns.wrap_suffixes``: 工程, 计划 …) or like the box's earlier entries (their
+    last two characters: ``…示范基地`` ⏎ ``基地``). The rest of that line opens the
+    description. Returns the index of the next line to read.
+
+    >>> from plankg.structure.patterns import structure
+    >>> from plankg.structure.lines import Line
+    >>> p = Node(Kind.PROJECT, number="2", title="社区嵌入式养老服务示范", text="", span=(0, 14))
+    >>> nxt = Line(no=2, start=15, end=30, text="基地 建成30个。")
+    >>> _join_wrapped_name(p, nxt, 1, structure(), ["医养结合示范基地"]), p.title
+    (2, '社区嵌入式养老服务示范基地')
     """
+    endings = P.wrap_suffixes + tuple(
+        {t[-2:] for t in siblings if re.fullmatch(r"[\u4e00-\u9fff]{2}", t[-2:])})
     name = project.title
-    if name.endswith(P.wrap_suffixes):
+    if name.endswith(endings):
         return j
     t = nxt.text
     for k in range(1, min(6, len(t)) + 1):
         head = t[:k]
         if not re.match(r"^[\u4e00-\u9fff]+$", head):
             break
-        if (name + head).endswith(P.wrap_suffixes) and len(name) + k <= P.max_name:
+        if (name + head).endswith(endings) and len(name) + k <= P.max_name:
             project.title = name + head
             rest = t[k:].strip(" 。：:，,")
             project.text = tidy(rest)
