@@ -32,7 +32,7 @@ VIRTUOSO_DIFFERS = {
     "sections_without_indicators": "Virtuoso evaluates this FILTER NOT EXISTS differently",
     "domain_overview": "Virtuoso turns non-ASCII string constants of a query (\"专栏\") into ??",
     "project_links": "Virtuoso turns non-ASCII string constants of a query (\"、\") into ??",
-    "items_not_listed_elsewhere": "Virtuoso evaluates this FILTER NOT EXISTS differently",
+    "items_not_listed_elsewhere": "Virtuoso leaves out rows this MINUS of a sub-select keeps (公租房保障 …)",
     "regions_without_target": "Virtuoso's MIN over Chinese literals picks another name (its collation)",
 }
 AUTH = Auth(VirtuosoServer.USER, VirtuosoServer.PASSWORD)
