@@ -299,3 +299,15 @@ def test_circled_numbers_as_the_level_below_1(tmp_path):
     projects = plan.root.find(Kind.PROJECT)
     assert [(p.number, p.title) for p in projects] == [("1", "普惠托育扩容工程"), ("2", "托育人才培养工程")]
     assert [s.title for s in plan.root.find(Kind.SECTION)] == ["幼有所育", "学有所教"]
+
+
+def test_circled_numbers_in_the_first_cell_of_a_project_row(tmp_path):
+    """"①⇥name⇥description" rows in a 专栏 (int('①') used to raise: '①'.isdigit())."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 重点任务", "第一节 老有所养", "推进养老服务发展。支持发展普惠养老。",
+        "专栏2 养老服务重点工程",
+        "①\t社区养老服务设施建设工程\t新建社区养老服务中心120个。",
+        "②\t特困人员供养服务设施改造工程\t改造提升供养服务设施85所。",
+        "第二节 住有所居", "推进保障性住房建设。新增保障性租赁住房3万套。", ""]))
+    assert [(p.number, p.title) for p in plan.root.find(Kind.PROJECT)] == [
+        ("1", "社区养老服务设施建设工程"), ("2", "特困人员供养服务设施改造工程")]

@@ -280,7 +280,7 @@ def read(store, graph: str, label: str) -> PlanFacts:
                 it.fields[f"comparator{k}"] = cmp
     quantities = sorted(_rows(store, graph, _QUANTITIES),
                         key=lambda r: (r["n"], int(r["q"].rsplit("/", 1)[-1] or 0)
-                                       if r["q"].rsplit("/", 1)[-1].isdigit() else 0))
+                                       if r["q"].rsplit("/", 1)[-1].isdecimal() else 0))
     for r in quantities:
         item = context.get(r["n"])
         if item is not None:

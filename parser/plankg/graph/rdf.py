@@ -490,7 +490,7 @@ class _Builder:
             self.lit(s, T.text, node.text)
         number = re.sub(r"\s+", "", node.number or "")
         if number:
-            if number.isdigit():
+            if number.isdecimal():
                 self.integer(s, T.number, int(number))
             else:
                 self.add(s, T.number, _lit(number))

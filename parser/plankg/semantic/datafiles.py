@@ -151,7 +151,7 @@ def userdict(path: Path | None = None) -> tuple[UserWord, ...]:
         if len(parts) != 3:
             raise _error(path, no, f"expected 'word freq pos', found {len(parts)} fields")
         word, freq, pos = parts
-        if not freq.isdigit() or int(freq) <= 0:
+        if not freq.isdecimal() or int(freq) <= 0:
             raise _error(path, no, f"frequency {freq!r} is not a positive integer")
         if pos not in JIEBA_POS:
             raise _error(path, no, f"unknown part of speech {pos!r}")

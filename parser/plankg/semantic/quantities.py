@@ -225,7 +225,7 @@ def _prev_nonspace(text: str, pos: int) -> str:
 
 
 def _is_year(value: str) -> bool:
-    return value.isdigit() and len(value) == 4 and 1900 <= int(value) <= 2100
+    return value.isdecimal() and len(value) == 4 and 1900 <= int(value) <= 2100
 
 
 def find_quantities(text: str, base: int = 0) -> list[dict[str, Any]]:

@@ -189,7 +189,7 @@ def _project_like(h: dict, expected: int) -> bool:
 def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] | None:
     if "\t" in s:
         cells = [c.strip() for c in s.split("\t") if c.strip()]
-        if len(cells) >= 2 and cells[0].isdigit() and int(cells[0]) == expected:
+        if len(cells) >= 2 and _cell_number(cells[0]) == expected:
             return expected, tidy(cells[1]).rstrip("。"), tidy(" ".join(cells[2:]))
         m = P.project.match(cells[0]) if len(cells) >= 2 else None
         if m and "\t" not in m.group("rest"):
@@ -214,6 +214,13 @@ def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] |
     if name is None:
         return None
     return num, name, desc
+
+
+def _cell_number(cell: str) -> int | None:
+    """A first cell that is only a number (``3`` or ``③``): its value."""
+    from .numerals import cn_to_int
+
+    return cn_to_int(cell) if cell.isdecimal() or "①" <= cell <= "⑳" else None
 
 
 def _project_number(m: re.Match) -> int:

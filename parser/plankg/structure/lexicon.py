@@ -104,7 +104,7 @@ def load_domains(path: Path | None = None) -> tuple[Domain, ...]:
     if not out:
         raise PlanKGError.make("E200", path=str(path),
                                reason="no skos:Concept with a Chinese skos:prefLabel")
-    out.sort(key=lambda d: (int(d.notation) if (d.notation or "").isdigit() else 99, d.label))
+    out.sort(key=lambda d: (int(d.notation) if (d.notation or "").isdecimal() else 99, d.label))
     return tuple(out)
 
 
