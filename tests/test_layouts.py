@@ -311,3 +311,18 @@ def test_circled_numbers_in_the_first_cell_of_a_project_row(tmp_path):
         "第二节 住有所居", "推进保障性住房建设。新增保障性租赁住房3万套。", ""]))
     assert [(p.number, p.title) for p in plan.root.find(Kind.PROJECT)] == [
         ("1", "社区养老服务设施建设工程"), ("2", "特困人员供养服务设施改造工程")]
+
+
+def test_row_number_on_the_first_line_of_a_wrapped_name(tmp_path):
+    """PDF text: "6  每千人口执业（助理）医" ⏎ "师数  人  3.1 …" — the number is the row's
+    index, not part of the name (invented figures)."""
+    plan = parse_text(tmp_path, "\n".join([
+        "嘉兴市“十四五”社会事业发展规划", "一、主要目标", "表1  主要指标",
+        "序号  指标名称  单位  2020年  2025年  属性",
+        "1  学前教育毛入园率  %  97.5  ≥98  预期性",
+        "2  每千人口执业（助理）医", "师数  人  3.1  3.6  预期性",
+        "3  养老机构护理型床位占比  %  48  ≥58  约束性",
+        "二、主要任务", "发展普惠托育服务。新增托位2500个。", ""]))
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [r.title for r in rows] == ["学前教育毛入园率", "每千人口执业（助理）医师数", "养老机构护理型床位占比"]
+    assert rows[1].attrs["baseline"]["value"] == "3.1" and rows[1].attrs["target"]["value"] == "3.6"

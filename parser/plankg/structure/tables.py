@@ -498,6 +498,12 @@ def _indicator_rows(lines, j, P, header: Header, table: Node, warnings) -> int:
                 prev.span = (prev.span[0], pending[-1].end)
                 pending = []
             frags = [p.text for p in pending]
+            if frags and "index" in leading and not row.get("index"):
+                # "6  每千人口执业（助理）医" ⏎ "师数  人  3.4 …": the row's number opens
+                # the first line of its wrapped name
+                m = _INDEX_FIRST.match(frags[0])
+                if m:
+                    row["index"], frags[0] = m.group(1), frags[0][m.end():]
             cat, name_frags = _split_category(frags, row.get("name", ""), leading)
             if row.get("category"):
                 cat = row["category"]
@@ -521,6 +527,9 @@ def _indicator_rows(lines, j, P, header: Header, table: Node, warnings) -> int:
         # fragments after the last row never became a row: give them back to the body
         j = lines.index(pending[0], 0, j)
     return j
+
+
+_INDEX_FIRST = re.compile(r"^(\d{1,3})(?:\s+|\s*[.、](?!\d)\s*)(?=[\u4e00-\u9fff（(“])")
 
 
 def _value_tokens(s: str) -> list[str]:
