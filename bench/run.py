@@ -565,8 +565,8 @@ class Bench:
             shutil.rmtree(WORK / "store-load1", ignore_errors=True)
             m = median(walls)
             self.add(Row(label1, m, "s", goal="≤ 1.0 s", status=goal_status(m <= 1.0),
-                         runs=len(walls), note="(fresh store each run; includes the spaCy and "
-                                               "jieba start the links need)"))
+                         runs=len(walls), note="(fresh store each run; includes jieba's "
+                                               "dictionary load the links need)"))
         except Exception as e:  # noqa: BLE001
             self.error(label1, e)
 
