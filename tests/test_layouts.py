@@ -326,3 +326,21 @@ def test_row_number_on_the_first_line_of_a_wrapped_name(tmp_path):
     rows = plan.root.find(Kind.INDICATOR)
     assert [r.title for r in rows] == ["学前教育毛入园率", "每千人口执业（助理）医师数", "养老机构护理型床位占比"]
     assert rows[1].attrs["baseline"]["value"] == "3.1" and rows[1].attrs["target"]["value"] == "3.6"
+
+
+def test_period_is_not_the_one_the_opening_paragraph_reviews(tmp_path):
+    """A plan whose title was lost (a PDF cover without text) opens by reviewing
+    “十三五”: its period is the one its text names most, so 2020年 / 2025年 are a baseline
+    and a target, not two targets (invented figures)."""
+    plan = parse_text(tmp_path, "\n".join([
+        "第一章 发展基础", "“十三五”时期，全市公共服务水平显著提升。",
+        "第二章 发展目标", "到2025年，“十四五”时期公共服务体系更加健全。",
+        "表1 “十四五”公共服务主要指标",
+        "领域\t指标\t单位\t2020年\t2025年\t属性",
+        "幼有所育\t每千人口拥有3岁以下婴幼儿托位数\t个\t1.6\t4.3\t预期性",
+        "老有所养\t养老机构护理型床位占比\t%\t49\t≥57\t约束性",
+        "第三章 重点任务", "发展普惠托育服务。新增托位3500个。", ""]))
+    assert (plan.meta["period_start"], plan.meta["period_end"]) == (2021, 2025)
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [(r.attrs["baseline"]["value"], r.attrs["baseline"]["year"]) for r in rows] == [("1.6", 2020), ("49", 2020)]
+    assert [(r.attrs["target"]["value"], r.attrs["target"]["year"]) for r in rows] == [("4.3", 2025), ("57", 2025)]

@@ -78,7 +78,15 @@ def split_blocks(text: str, warnings: list[Warning_] | None = None,
     counters: dict[float, int] = {}
     lines = _drop_running_lines(split_lines(text), warnings)
     layout = Layout.measure(lines)
-    p_start, p_end = period_of(text[:300], text[:5000])
+    # the title is the opening lines (two: a title may wrap), not the first paragraph, which
+    # often reviews the previous period (“十三五”时期…)
+    opening = ""
+    for line in lines[:2]:
+        if heading_of(line.text, P) or len(line.text) > 60 or "，" in line.text \
+                or ends_sentence(line.text):
+            break
+        opening += line.text
+    p_start, p_end = period_of(opening, text[:20000])
     period = (p_start, p_end) if p_start and p_end else None   # tells a baseline year from a target year
     blocks: list[Block] = []
     para: list[Line] = []

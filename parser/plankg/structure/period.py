@@ -18,13 +18,20 @@ _FIVE_YEAR = re.compile(r"十([一二三四五六七八九])五")
 _TITLE_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—\-–~～至到]+\s*((?:19|20)\d{2})\s*年")
 
 def period_of(title: str, text: str) -> tuple[int | None, int | None]:
+    """The period a plan states: 规划期为…, a year range in the title, 十X五 in the title,
+    else the 十X五 its text names most often (ties: the later one). Not simply the first
+    in the text: a plan opens by reviewing the previous period (“十三五”时期，…).
+
+    >>> period_of("", "“十三五”时期，成效显著。表1 “十四五”主要指标。“十四五”时期，…")
+    (2021, 2025)
+    """
     m = _PERIOD.search(text) or _TITLE_RANGE.search(title or "")
     if m:
         return int(m.group(1)), int(m.group(2))
-    for s in (title, text[:2000]):
-        m = _FIVE_YEAR.search(s or "")
-        if m:
-            k = 10 + (cn_to_int(m.group(1)) or 0)
-            start = 1951 + 5 * k
-            return start, start + 4
-    return None, None
+    m = _FIVE_YEAR.search(title or "")
+    ks = [m.group(1)] if m else [x.group(1) for x in _FIVE_YEAR.finditer(text[:20000])]
+    if not ks:
+        return None, None
+    best = max(set(ks), key=lambda d: (ks.count(d), cn_to_int(d) or 0))
+    start = 1951 + 5 * (10 + (cn_to_int(best) or 0))
+    return start, start + 4
