@@ -156,6 +156,28 @@ def test_pdf_scanned_page_inside_a_text_pdf_is_a_warning(tmp_path):
     assert any(w.code == "W106" and "page 2" in w.message for w in plan.warnings)
 
 
+def test_pdf_blank_page_is_called_blank_not_scanned(tmp_path):
+    """A page with nothing drawn on it (LibreOffice's web export opens with one) is not
+    a scan: the note says it is blank."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4)
+    c.showPage()                               # page 1: nothing on it
+    docmaker._register_font()
+    c.setFont("STSong-Light", 14)
+    c.drawString(80, 760, docmaker.heading(1, 1, "发展基础"))
+    c.showPage()
+    c.save()
+    f = tmp_path / "blank-first.pdf"
+    f.write_bytes(buf.getvalue())
+    src = read_source(f)
+    assert src.text.startswith("第一章") and src.notes == ["page 1 is blank"]
+
+
 # --------------------------------------------------------------------------- DOCX
 
 def test_docx_recovers_word_numbering(docs):

@@ -247,11 +247,14 @@ def _read(doc, data: bytes, path: str) -> Extracted:
     heights: list[float] = []
     grids: dict[int, list] = {}
     ruled: list[int] = []          # pages whose rules only pdfplumber can read
+    blank: set[int] = set()        # pages with nothing drawn on them at all
     for i in range(n_pages):
         page = doc[i]
         tp = page.get_textpage()
         try:
             pages.append(_page_lines(tp, pdfium))
+            if not pages[-1] and next(iter(page.get_objects(max_depth=0)), None) is None:
+                blank.add(i)
             heights.append(page.get_height())
             if pages[-1] and _has_rules(page, pdfium):
                 found = page_tables(page, tp, pdfium, heights[-1])
@@ -273,7 +276,8 @@ def _read(doc, data: bytes, path: str) -> Extracted:
     for i, lines in enumerate(pages):
         w.page()
         if not lines:
-            w.notes.append(f"page {i + 1} has no text layer (a scanned page?); skipped")
+            w.notes.append(f"page {i + 1} is blank" if i in blank else
+                           f"page {i + 1} has no text layer (a scanned page?); skipped")
             continue
         keep = [ln for k, ln in enumerate(lines) if (k, i) not in furniture]
         _write_page(w, keep, tables.get(i, []), heights[i])
