@@ -19,6 +19,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import Iterable
 
 from plankg.errors import PlanKGError
 from plankg.paths import queries_dir
@@ -239,3 +240,20 @@ def format_results(results, fmt: str = "table") -> str:
         w.writerows(rows)
         return buf.getvalue()
     return _table(header, rows)
+
+
+def restrict(query: str, plans: Iterable[str] | None) -> str:
+    """``query`` with ``VALUES ?plan { … }`` opening its outer WHERE group, so the store
+    reads only those plans' graphs (the rows are still filtered afterwards).
+
+    >>> print(restrict("SELECT ?a WHERE { ?a ?b ?plan }", ["http://p/1"]))
+    SELECT ?a WHERE { VALUES ?plan { <http://p/1> }
+     ?a ?b ?plan }
+    """
+    if not plans:
+        return query
+    m = re.search(r"\bWHERE\s*\{", query, re.I)
+    if not m:
+        return query
+    values = "VALUES ?plan { " + " ".join(f"<{p}>" for p in sorted(plans)) + " }\n"
+    return query[:m.end()] + " " + values + query[m.end():]

@@ -138,10 +138,10 @@ def web_annotation_quads(store: Any, plans: Iterable[str] | None = None) -> list
     triple in its plan's graph; only the given plan IRIs when ``plans`` is given."""
     sparql = (queries_dir() / "export" / "web_annotation.rq").read_text(encoding="utf-8")
     wanted = set(plans) if plans is not None else None
-    if wanted is not None:  # read only those graphs: VALUES ?plan opens the WHERE group
-        values = " ".join(f"<{p}>" for p in sorted(wanted))
-        head, sep, rest = sparql.partition("WHERE {")
-        sparql = f"{head}{sep} VALUES ?plan {{ {values} }}{rest}"
+    if wanted is not None:  # read only those graphs
+        from plankg.store.queries import restrict
+
+        sparql = restrict(sparql, wanted)
     out = []
     for t in _raw(store).query(sparql, use_default_graph_as_union=True):
         plan = plan_of(t.subject.value)

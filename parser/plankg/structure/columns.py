@@ -22,6 +22,7 @@ from . import tables
 from .lines import Layout, Line, ends_sentence, heading_of, join_lines
 from plankg.model import Kind, Node, Warning_
 from .normalize import tidy
+from .numerals import circled, cn_to_int
 from .patterns import Structure
 
 _LEAD = re.compile(r"^[^。，,；;]{3,30}。\S")
@@ -122,8 +123,6 @@ def _declared_count(title: str) -> int | None:
     >>> _declared_count("十大民生工程"), _declared_count("8项重点行动"), _declared_count("托育服务工程")
     (10, 8, None)
     """
-    from .numerals import cn_to_int
-
     m = _DECLARED.search(title or "")
     return cn_to_int(m.group("n")) if m else None
 
@@ -175,7 +174,7 @@ def _number_style(s: str) -> str:
     t = s.lstrip()
     if t[:1] in "(（":
         return "(1)"
-    if "①" <= t[:1] <= "⑳":
+    if circled(t[:1]):
         return "①"
     m = re.match(r"\d{1,2}\s*([.、．])?", t)
     return "1." if m and m.group(1) else "1"
@@ -218,15 +217,11 @@ def _project_line(s: str, expected: int, P: Structure) -> tuple[int, str, str] |
 
 def _cell_number(cell: str) -> int | None:
     """A first cell that is only a number (``3`` or ``③``): its value."""
-    from .numerals import cn_to_int
-
-    return cn_to_int(cell) if cell.isdecimal() or "①" <= cell <= "⑳" else None
+    return cn_to_int(cell) if cell.isdecimal() or circled(cell) else None
 
 
 def _project_number(m: re.Match) -> int:
     """The number of a line matched by the ``project`` pattern: 3 for "3.", "(3)" or "③"."""
-    from .numerals import cn_to_int
-
     return cn_to_int(m.group("num") or m.group("pnum") or m.group("cnum")) or 0
 
 

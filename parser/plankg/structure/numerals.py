@@ -14,12 +14,17 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
+def circled(s: str) -> bool:
+    """Is ``s`` one circled number, ① … ⑳ (``"①".isdigit()`` is true, ``int("①")`` raises)?"""
+    return len(s) == 1 and "①" <= s <= "⑳"
+
+
 def cn_to_int(s: str) -> int | None:
     """Value of a numeral written in Arabic or Chinese digits; None if it is not one."""
     s = s.strip()
     if not s:
         return None
-    if len(s) == 1 and "①" <= s <= "⑳":  # circled numbers (isdigit() is true of ① … ⑨)
+    if circled(s):
         return ord(s) - ord("①") + 1
     if s.isdecimal():
         return int(s)

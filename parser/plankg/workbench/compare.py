@@ -160,7 +160,7 @@ def indicator_rows(store: Any, plans: Iterable[str] | None = None) -> list[dict[
     """Every indicator target row of the store, or of the plans (IRIs) given (the SPARQL
     in ``sparql/compare_indicators.rq``)."""
     from plankg.graph.rdf import concept_iri, indicator_concept_key
-    from plankg.workbench.export import restrict
+    from plankg.store.queries import restrict
 
     rows = []
     for r in select(store, restrict(sparql("compare_indicators"), plans)):

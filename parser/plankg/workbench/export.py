@@ -38,6 +38,7 @@ from typing import Any, Iterable, Iterator
 
 from plankg.errors import PlanKGError
 from plankg.paths import DATA_DIR, ontology_dir, queries_dir
+from plankg.store.queries import restrict
 
 # kind (file name) → contract query name
 KINDS = {
@@ -57,23 +58,6 @@ _SUBJECT = re.compile(r"GRAPH\s+\?plan\s*\{\s*\?(\w+)\s+a\s+pk:\w+")
 
 
 # --- the queries ---------------------------------------------------------------------
-
-def restrict(query: str, plans: Iterable[str] | None) -> str:
-    """``query`` with ``VALUES ?plan { … }`` opening its outer WHERE group, so the store
-    reads only those plans' graphs (the rows are still filtered afterwards).
-
-    >>> print(restrict("SELECT ?a WHERE { ?a ?b ?plan }", ["http://p/1"]))
-    SELECT ?a WHERE { VALUES ?plan { <http://p/1> }
-     ?a ?b ?plan }
-    """
-    if not plans:
-        return query
-    m = re.search(r"\bWHERE\s*\{", query, re.I)
-    if not m:
-        return query
-    values = "VALUES ?plan { " + " ".join(f"<{p}>" for p in sorted(plans)) + " }\n"
-    return query[:m.end()] + " " + values + query[m.end():]
-
 
 def kind_query(kind: str) -> str:
     """The contract query of ``kind`` with ``?plan`` and ``?iri`` added to its projection.
