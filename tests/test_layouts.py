@@ -344,3 +344,22 @@ def test_period_is_not_the_one_the_opening_paragraph_reviews(tmp_path):
     rows = plan.root.find(Kind.INDICATOR)
     assert [(r.attrs["baseline"]["value"], r.attrs["baseline"]["year"]) for r in rows] == [("1.6", 2020), ("49", 2020)]
     assert [(r.attrs["target"]["value"], r.attrs["target"]["year"]) for r in rows] == [("4.3", 2025), ("57", 2025)]
+
+
+def test_tab_rows_with_a_wrapped_name_cell_and_a_group_line(tmp_path):
+    """Tab rows (a copied web table): a line without cells before a row is the start of
+    its wrapped name when only the two together end like an indicator (…面 ⏎ 积), and a
+    group label otherwise (invented figures)."""
+    plan = parse_text(tmp_path, "\n".join([
+        "义乌市“十五五”社区服务规划", "第一章 发展目标", "表1 主要指标",
+        "指标名称\t2025年（基期）\t2030年\t2035年\t指标性质",
+        "设施建设",
+        "城市社区综合服务设施覆盖率（%）\t98\t100\t100\t约束性",
+        "每百户居民拥有社区服务设施面", "积（平方米）\t26\t31\t34\t预期性",
+        "健康服务",
+        "人均预期寿命（岁）\t81.1\t81.9\t82.5\t预期性",
+        "第二章 主要任务", "推进社区综合服务设施建设。新建设施150个。", ""]))
+    rows = plan.root.find(Kind.INDICATOR)
+    assert [r.title for r in rows] == ["城市社区综合服务设施覆盖率", "每百户居民拥有社区服务设施面积", "人均预期寿命"]
+    assert [r.attrs["category"] for r in rows] == ["设施建设", "设施建设", "健康服务"]
+    assert [t["value"] for t in rows[1].attrs["targets"]] == ["31", "34"]

@@ -445,11 +445,15 @@ def _indicator_rows(lines, j, P, header: Header, table: Node, warnings) -> int:
             j += 1  # the header repeated after a page break
             continue
         if "\t" in s:
-            if pending:
-                # short lines between tab rows are category rows
-                category = tidy("".join(p.text for p in pending))
-                pending.clear()
             cells = [c.strip() for c in s.split("\t")]
+            if pending:
+                frag = tidy("".join(p.text for p in pending))
+                if name_at < len(cells) and _wrapped_name(frag, cells[name_at]):
+                    # "每百户居民拥有社区服务设施面" ⏎ "积（平方米）⇥28⇥…": the name cell wrapped
+                    cells[name_at] = frag + cells[name_at]
+                else:
+                    category = frag   # short lines between tab rows are category rows
+                pending.clear()
             row = _tab_row(cells, roles, P, warnings, line)
             if row is None:
                 if sum(1 for c in cells if c) == 1:
@@ -568,6 +572,15 @@ def _flat_row(toks: list[str], trailing: list[str], leading: list[str], P: Struc
 
 _NAME_END = re.compile(r"(?:率|数|量|比|比重|比例|面积|人数|指数|时间|长度|密度|规模|水平|年限|寿命|总额|收入|个数|次数)"
                        r"(?:[(（][^()（）]{1,8}[)）])?$")
+
+
+def _wrapped_name(frag: str, cell: str) -> bool:
+    """Is ``frag`` (a line without cells before a row) the start of the row's name cell
+    ``cell``, cut by a wrap: the name ends like an indicator only with both (…面 + 积),
+    and ``frag`` is no group label?"""
+    return bool(cell) and not _NAME_END.search(cell) and not _NAME_END.search(frag) \
+        and bool(_NAME_END.search(frag + cell)) and not _SENTENCE_PUNCT.search(frag) \
+        and _domain_label(frag) is None
 
 
 def _name_tail(pending: list[Line]) -> bool:
