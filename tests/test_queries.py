@@ -123,3 +123,72 @@ def test_contract_rows_are_distinct(sample_store):
 def test_regen_flag_is_off():
     """Golden files are regenerated only on purpose: fail if PLANKG_REGEN is left set."""
     assert not REGEN, "PLANKG_REGEN is set: expected files were rewritten; unset it"
+
+
+# --- what the faster contract queries rely on (issue #12) --------------------------------
+
+_PK = "PREFIX pk: <https://w3id.org/plankg/ontology#>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
+
+
+def _pairs(store: Store, sparql: str) -> set[tuple[str, ...]]:
+    return {tuple(str(t) for t in sol) for sol in store.query(_PK + sparql)}
+
+
+@pytest.mark.parametrize("cls, prop, target", [
+    ("KeyTask", "chapter", "Chapter"), ("KeyTask", "section", "Section"),
+    ("Section", "chapter", "Chapter")])
+def test_outline_shortcuts_name_the_nearest_ancestor(corpus_store, cls, prop, target):
+    """pk:chapter / pk:section are exactly the nearest pk:Chapter / pk:Section up the
+    dcterms:isPartOf chain (what measures and sections read instead of walking it)."""
+    walked = _pairs(corpus_store, f"""
+        SELECT ?x ?a WHERE {{ GRAPH ?g {{
+          ?x a pk:{cls} ; dcterms:isPartOf+ ?a . ?a a pk:{target} .
+          FILTER NOT EXISTS {{ ?x dcterms:isPartOf+ ?b . ?b dcterms:isPartOf+ ?a .
+                               ?b a pk:{target} }} }} }}""")
+    stated = _pairs(corpus_store, f"SELECT ?x ?a WHERE {{ GRAPH ?g {{ ?x a pk:{cls} ; pk:{prop} ?a }} }}")
+    assert walked, "the corpus has no such pairs: the test would prove nothing"
+    assert stated == walked
+
+
+@pytest.mark.parametrize("cls, parent", [("Project", "Column"),
+                                         ("ServiceItem", "ServiceDomainEntry")])
+def test_parents_the_queries_do_not_type_check(corpus_store, sample_store, cls, parent):
+    """projects/project_quantities and service_items take one dcterms:isPartOf step with
+    no type test: every project is part of a column, every item of a domain entry."""
+    for store in (corpus_store, sample_store):
+        assert _pairs(store, f"SELECT ?x WHERE {{ GRAPH ?g {{ ?x a pk:{cls} }} }}")
+        stray = _pairs(store, f"""SELECT ?x WHERE {{ GRAPH ?g {{ ?x a pk:{cls} .
+            FILTER NOT EXISTS {{ ?x dcterms:isPartOf ?p . ?p a pk:{parent} }} }} }}""")
+        assert not stray
+
+
+@pytest.fixture(scope="module")
+def regions_store() -> Store:
+    """The corpus and the fixture plans of other regions, with two plans of one region."""
+    from plankg.pipeline import parse_file
+
+    from conftest import corpus_files
+
+    files = corpus_files() + sorted(p for p in (Path(__file__).parent / "fixtures").glob("[a-i]_*.*")
+                                   if p.suffix in (".txt", ".html"))
+    s = Store.in_memory()
+    s.load_plans([parse_file(p) for p in files] + [sample_plan(), sample_plan("sample-copy")])
+    load_domains(s)
+    return s
+
+
+@pytest.mark.parametrize("name", [n for n in CONTRACT if n not in ("aligned_indicators", "plans")])
+def test_rows_come_in_region_then_plan_then_document_order(regions_store, name):
+    """The single ?planSort key (region, tab, plan id) orders rows as ?region, then the
+    plan, then pk:order: every region's rows are together, in code point order, and the
+    two plans of one region do not interleave."""
+    header, rows = _rows(regions_store, name)
+    regions = [r[header.index("region")] for r in rows]
+    assert len(set(regions)) > 3
+    assert regions == sorted(regions)
+    if name == "chapters":  # each 四川省 plan's chapters in document order, plan after plan
+        numbers = [int(r[header.index("chapterNo")]) for r in rows
+                   if r[header.index("region")] == "四川省"]
+        runs = 1 + sum(1 for a, b in zip(numbers, numbers[1:]) if b <= a)
+        ph, plans = _rows(regions_store, "plans")
+        assert runs == sum(1 for r in plans if r[ph.index("region")] == "四川省") >= 2

@@ -28,7 +28,6 @@ pytestmark = pytest.mark.skipif(virtuoso_binary() is None,
                                        "not installed")
 
 VIRTUOSO_DIFFERS = {
-    "measures": "Virtuoso repeats rows for a property path (isPartOf+) inside OPTIONAL",
     "sections_without_indicators": "Virtuoso evaluates this FILTER NOT EXISTS differently",
     "domain_overview": "Virtuoso turns non-ASCII string constants of a query (\"专栏\") into ??",
     "project_links": "Virtuoso turns non-ASCII string constants of a query (\"、\") into ??",

@@ -57,7 +57,7 @@ CLASSES = (
 )
 PROPERTIES = (
     # structure
-    "number", "order", "text", "level", "style",
+    "number", "order", "text", "level", "style", "chapter", "section",
     # plan metadata
     "periodStart", "periodEnd", "administrativeLevel", "cites", "parserVersion",
     "sha256", "encoding", "sourceFormat", "noticeTitle",

@@ -50,7 +50,8 @@ ONTOLOGY_FILES = ("plankg.ttl", "domains.ttl")
 #: ``<ontology> pk:storeFormat N`` in the ontology graph by every write; a store with
 #: data and another (or no) marker is refused with E303, never queried (its answers
 #: would be wrong or empty). 3: no pk:plan on the nodes (the named graph is the plan).
-STORE_FORMAT = 3
+#: 4: pk:chapter/pk:section on key tasks and sections (the contract queries read them).
+STORE_FORMAT = 4
 _ONTOLOGY_NODE = pyoxigraph.NamedNode(ONTOLOGY_GRAPH)
 _FORMAT_P = pyoxigraph.NamedNode(PK_NS + "storeFormat")
 
