@@ -192,3 +192,15 @@ def test_rows_come_in_region_then_plan_then_document_order(regions_store, name):
         runs = 1 + sum(1 for a, b in zip(numbers, numbers[1:]) if b <= a)
         ph, plans = _rows(regions_store, "plans")
         assert runs == sum(1 for r in plans if r[ph.index("region")] == "四川省") >= 2
+
+
+def test_service_items_carry_their_entry_domain(corpus_store, sample_store):
+    """service_items reads the domain on the entry (a row of the list), once per row:
+    every item has exactly its entry's domain, or none when the entry has none."""
+    for store in (corpus_store, sample_store):
+        differ = _pairs(store, """SELECT ?s WHERE { GRAPH ?g {
+            ?s a pk:ServiceItem ; dcterms:isPartOf ?e .
+            OPTIONAL { ?s pk:domain ?ds } OPTIONAL { ?e pk:domain ?de }
+            FILTER(!(COALESCE(?ds, 0) = COALESCE(?de, 0))) } }""")
+        assert not differ
+        assert _pairs(store, "SELECT ?s WHERE { GRAPH ?g { ?s a pk:ServiceItem ; pk:domain ?d } }")
