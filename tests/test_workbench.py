@@ -258,6 +258,40 @@ def test_export_csv_loads_in_pandas_with_the_documented_columns(wb_store, tmp_pa
     assert set(ind["region"]) == {"湖北省", "江苏省", "浙江省"}
 
 
+# kind → the classes its rows' iri may have
+IRI_CLASSES = {
+    "plans": {"Plan"}, "chapters": {"Chapter"}, "sections": {"Section"},
+    "measures": {"KeyTask"}, "columns": {"Column"}, "projects": {"Project"},
+    "quantities": {"Quantity"},  # untyped in the graph: the range of pk:quantity
+    "indicators": {"Indicator"},
+    "service_items": {"ServiceItem"}, "responsibilities": {"KeyTask", "Project"},
+}
+
+
+def test_export_iri_is_the_node_each_row_is_about(wb_store, tmp_path):
+    """``iri`` names the row's own node, whatever pattern its query starts with
+    (service_items starts at the list rows, responsibilities at the department quads)."""
+    from plankg.store.embedded import Store
+
+    out = tmp_path / "csv"
+    assert run("export", "--store", str(wb_store), "--format", "csv", "-o", str(out)).exit_code == 0
+    pk = "https://w3id.org/plankg/ontology#"
+    with Store(wb_store, read_only=True) as st:
+        for kind, classes in IRI_CLASSES.items():
+            rows = csv_rows((out / f"{kind}.csv").read_text(encoding="utf-8"))
+            assert rows, kind
+            iris = {r["iri"] for r in rows}
+            typed = {}
+            pattern = "[] pk:quantity ?x . BIND(pk:Quantity AS ?t)" if kind == "quantities" \
+                else "?x a ?t"
+            for sol in st.query("SELECT ?x ?t WHERE { GRAPH ?g { %s } VALUES ?x { %s } }"
+                                % (pattern, " ".join(f"<{i}>" for i in iris))):
+                typed[sol["x"].value] = sol["t"].value.removeprefix(pk)
+            assert {typed.get(i) for i in iris} <= classes, kind
+            if kind in ("service_items", "projects", "indicators", "chapters"):
+                assert len(iris) == len(rows), f"{kind}: rows share an iri"
+
+
 def test_export_csv_matches_the_contract_query(wb_store, tmp_path):
     """The export is the contract query's rows, with plan and iri added."""
     out = tmp_path / "csv"

@@ -24,8 +24,8 @@ node's span in the Web Annotation form (``prov:wasDerivedFrom`` an
 Web Annotation rather than plankg's compact ``pk:start``/``pk:end``.
 
 The contract queries are reused as they are: ``?plan`` and ``(?X AS ?iri)`` are added
-to their projection, where ``?X`` is the subject of the first ``?X a pk:Kind`` pattern
-in their ``GRAPH ?plan`` block (or :data:`SUBJECT`'s override).
+to their projection, where ``?X`` is the variable :data:`SUBJECT` names for the kind
+(the node a row is about).
 """
 from __future__ import annotations
 
@@ -47,14 +47,18 @@ KINDS = {
     "indicators": "indicators", "service_items": "service_items",
     "responsibilities": "responsibilities",
 }
-# where a query's row is about something other than its first subject
-SUBJECT = {"plans": "plan", "quantities": "q"}
+# kind → the variable of the node a row is about (its ``?iri``): named, not guessed from
+# the query's first pattern, which a query may start elsewhere for speed (service_items
+# starts at its list rows, responsibilities at the department quads)
+SUBJECT = {
+    "plans": "plan", "chapters": "c", "sections": "s", "measures": "k", "columns": "col",
+    "projects": "p", "quantities": "q", "indicators": "i", "service_items": "s",
+    "responsibilities": "x",
+}
 FORMATS = ("csv", "json", "jsonld", "trig", "nquads")
 CONTEXT_FILE = "context.jsonld"
 CONTEXT_URL = "https://w3id.org/plankg/context.jsonld"
 _SELECT = re.compile(r"(SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?)(.*?)(\s+WHERE\s*\{)", re.S | re.I)
-# the row's node: the first typed subject inside the plan's graph (?c a pk:Chapter …)
-_SUBJECT = re.compile(r"GRAPH\s+\?plan\s*\{\s*\?(\w+)\s+a\s+pk:\w+")
 
 
 # --- the queries ---------------------------------------------------------------------
@@ -74,12 +78,9 @@ def kind_query(kind: str) -> str:
     m = _SELECT.search(body)
     if not m:
         raise PlanKGError.make("E701", path=str(f), reason="not a SELECT query")
-    subject = SUBJECT.get(kind)
-    if subject is None:
-        s = _SUBJECT.search(body)
-        if not s:
-            raise PlanKGError.make("E701", path=str(f), reason="cannot tell what a row is about")
-        subject = s.group(1)
+    subject = SUBJECT[kind]
+    if not re.search(rf"\?{subject}\b", body):
+        raise PlanKGError.make("E701", path=str(f), reason=f"no ?{subject}: cannot tell what a row is about")
     projected = set(re.findall(r"\?(\w+)", re.sub(r"\(.*?\)", "", m.group(2))))
     extra = ("" if "plan" in projected else " ?plan") + f" (?{subject} AS ?iri)"
     return body[:m.end(2)] + extra + body[m.end(2):]
