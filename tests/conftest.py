@@ -21,6 +21,21 @@ from plankg.store.embedded import Store, ontology_dir
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("PLANKG_CORPUS", REPO / "corpus"))
+
+
+def real_corpus() -> Path:
+    """The real plans: ``$PLANKG_REAL_CORPUS``, else ``../shared/corpus/real`` beside the
+    repository, else beside its parent (a worktree inside the main checkout). The path
+    returned may not exist: the tests that need it skip, naming it."""
+    env = os.environ.get("PLANKG_REAL_CORPUS")
+    if env:
+        return Path(env)
+    near = REPO.parent / "shared" / "corpus" / "real"
+    far = REPO.parent.parent / "shared" / "corpus" / "real"
+    return far if not near.is_dir() and far.is_dir() else near
+
+
+REAL_CORPUS = real_corpus()
 HAVE_PIPELINE = importlib.util.find_spec("plankg.pipeline") is not None
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REAL_CORPUS
 
 from plankg.cli import main
 from plankg.errors import DataFileError
@@ -33,8 +34,7 @@ from plankg.structure.normalize import normalize
 HERE = Path(__file__).parent
 FIX = HERE / "fixtures" / "envelope"
 FIXTURES = sorted(p for p in FIX.glob("*.*") if p.suffix in (".txt", ".html"))
-# ../shared from the repository root; PLANKG_REAL_CORPUS points elsewhere (a worktree)
-REAL = Path(os.environ.get("PLANKG_REAL_CORPUS") or HERE.parents[1] / "shared" / "corpus" / "real")
+REAL = REAL_CORPUS
 SOURCES = REAL / "SOURCES.md"
 FIELDS = ("title", "notice_title", "issuer", "doc_number", "issued", "signed", "region", "level")
 

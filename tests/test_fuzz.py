@@ -41,6 +41,7 @@ hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is in the [tes
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from conftest import REAL_CORPUS  # noqa: E402
 from plankg.errors import PlanKGError  # noqa: E402
 from plankg.pipeline import parse_file  # noqa: E402
 
@@ -60,13 +61,8 @@ SEMANTIC = PROFILE != "short"
 
 
 def real_plans_dir() -> Path | None:
-    """``../shared/corpus/real`` next to the repository (or the main checkout's)."""
-    env = os.environ.get("PLANKG_REAL_CORPUS")
-    for d in ([Path(env)] if env else []) + [REPO.parent / "shared" / "corpus" / "real",
-                                             REPO.parent.parent / "shared" / "corpus" / "real"]:
-        if d.is_dir():
-            return d
-    return None
+    """The real plans (:data:`conftest.REAL_CORPUS`), when they are there."""
+    return REAL_CORPUS if REAL_CORPUS.is_dir() else None
 
 
 def sources() -> list[Path]:

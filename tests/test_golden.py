@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import REAL_CORPUS
 from pyoxigraph import Triple, serialize, RdfFormat
 
 from plankg.graph.rdf import plan_quads
@@ -74,8 +75,7 @@ def test_graph_is_lean():
     many more quads still fails here."""
     from plankg.graph.rdf import plan_nquads
 
-    real = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
-    plans = [p for p in DOCS if p.parent.name == "corpus"] + sorted(real.glob("*.txt"))
+    plans = [p for p in DOCS if p.parent.name == "corpus"] + sorted(REAL_CORPUS.glob("*.txt"))
     chars = quads = 0
     for path in plans:
         plan = parse_file(path)

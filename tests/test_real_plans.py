@@ -26,8 +26,9 @@ from plankg.read.text import read_bytes
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 from test_parse_fixtures import facts  # noqa: E402  (the one definition of a plan's facts)
+from conftest import REAL_CORPUS  # noqa: E402
 
-REAL = HERE.parents[1] / "shared" / "corpus" / "real"
+REAL = REAL_CORPUS
 GOLDEN = sorted((HERE / "real").glob("*.expected.json"))
 FLOOR = 0.95
 EXACT = ("indicators", "indicator_values")  # every one found, nothing extra
