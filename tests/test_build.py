@@ -144,17 +144,42 @@ def test_files_are_handed_out_only_while_slots_are_free():
 
 
 def test_a_caller_that_stops_early_does_not_hang_the_pool():
-    import time
+    """Stopping after the first result, five times over, in a thread that must end.
+
+    The pool used to end with ``terminate()``, which could kill a worker while it held
+    the result queue's lock and then wait for that lock forever (it hung the suite
+    once in a few runs); it now lets the workers finish and exit."""
+    import threading
 
     from plankg.store.build import _results
 
     files = [str(f) for f in sorted(FIX.glob("[a-h]_*.txt"))] * 4
-    t0 = time.perf_counter()
-    gen = _results(files, 2, None)
-    first = next(gen)
-    assert first[0] == files[0] and first[3] is None
-    gen.close()                            # e.g. a failed bulk load in the caller
-    assert time.perf_counter() - t0 < 60
+    firsts: list = []
+
+    def stop_early() -> None:
+        for _ in range(5):
+            gen = _results(files, 2, None)
+            firsts.append(next(gen))
+            gen.close()                    # e.g. a failed bulk load in the caller
+
+    t = threading.Thread(target=stop_early, daemon=True)
+    t.start()
+    t.join(240)
+    assert not t.is_alive(), "the pool hung after its caller stopped early"
+    assert [f[0] for f in firsts] == [files[0]] * 5 and all(f[3] is None for f in firsts)
+
+
+def test_a_pool_ends_by_letting_its_workers_exit():
+    """The workers of a finished or abandoned pool have exited, none left behind."""
+    import multiprocessing
+
+    from plankg.store.workers import imap
+
+    gen = imap(len, ["ab", "c", "def"], 2)
+    assert next(gen) == 2
+    gen.close()
+    assert list(imap(len, ["ab", "c", "def"], 2)) == [2, 1, 3]
+    assert not [c for c in multiprocessing.active_children() if "PoolWorker" in c.name]
 
 
 PARSED: list[str] = []

@@ -115,10 +115,12 @@ def parse_all(paths: list[Path], *, jobs: int = 1, progress: bool = False):
     def run(bar=None):
         args = [str(p) for p in paths]
         if jobs > 1 and len(args) > 1:
-            from plankg.store.workers import pool
+            from contextlib import closing
 
-            with pool(min(jobs, len(args))) as workers:
-                collect(workers.imap(_parse_worker, args), bar)
+            from plankg.store.workers import imap
+
+            with closing(imap(_parse_worker, args, min(jobs, len(args)))) as results:
+                collect(results, bar)
         else:
             collect((_parse_worker(a) for a in args), bar)
 

@@ -97,18 +97,19 @@ def _results(paths: list[str], jobs: int, parse: Callable | None
         import threading
         from functools import partial
 
-        from .workers import pool
+        from .workers import imap
 
         slots = threading.Semaphore(IN_FLIGHT_PER_JOB * jobs)
         stop = threading.Event()
-        with pool(min(jobs, len(paths))) as workers:
-            try:
-                for result in workers.imap(partial(file_nquads, parse=parse),
-                                           _handed_out(paths, slots, stop), chunksize=1):
-                    yield result
-                    slots.release()
-            finally:
-                stop.set()  # before the pool's exit joins the thread that hands out files
+        results = imap(partial(file_nquads, parse=parse), _handed_out(paths, slots, stop),
+                       min(jobs, len(paths)))
+        try:
+            for result in results:
+                yield result
+                slots.release()
+        finally:
+            stop.set()  # no more files handed out: the pool can wind down
+            results.close()
     else:
         for p in paths:
             yield file_nquads(p, parse)

@@ -57,3 +57,39 @@ def _adopt(environ: dict[str, str], cwd: str) -> None:
     os.environ.clear()
     os.environ.update(environ)
     os.chdir(cwd)
+
+
+#: How long a pool that is ending waits for the files still being parsed before it
+#: kills its workers (a parser stuck on one file).
+WIND_DOWN_S = 120.0
+
+
+def imap(func: Any, items: Any, processes: int, *, wind_down_s: float = WIND_DOWN_S) -> Any:
+    """``func(item)`` for each item, in order, from a :func:`pool` of ``processes``
+    workers; a generator (close it, or let it end, to end the pool).
+
+    The pool ends with ``close()`` and ``join()``: the workers finish the items they
+    hold and exit on their own. ``Pool.terminate()`` (what ``with pool(…)`` does) kills
+    them wherever they are, and a worker killed while it puts a result on the shared
+    queue dies holding that queue's lock: the pool's task thread then waits for the
+    lock forever, and so does ``terminate()``, which joins that thread (a caller that
+    stopped reading early hung this way). Only a worker still busy after
+    ``wind_down_s`` is terminated.
+    """
+    import time
+
+    workers = pool(processes)
+    results = workers.imap(func, items, chunksize=1)
+    try:
+        yield from results
+    finally:
+        workers.close()
+        deadline = time.monotonic() + wind_down_s
+        try:
+            while True:  # the results of items already handed out, dropped
+                results.next(timeout=max(0.0, deadline - time.monotonic()))
+        except StopIteration:
+            workers.join()
+        except BaseException:  # noqa: BLE001 - stuck (mp.TimeoutError) or interrupted
+            workers.terminate()
+            workers.join()
